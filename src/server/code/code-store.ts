@@ -1,0 +1,133 @@
+// Code by content: each distinct zip is stored once under its CRC-64 and extracted once into a
+// prepared directory that instances copy from. Layout under `dir`:
+//   zips/<checksum>.zip     the bytes, as uploaded
+//   prepared/<checksum>/    the extracted tree; it exists only once complete
+//   tmp/                    work in progress, renamed into place (same filesystem, so atomic)
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CodeError } from './code-error.ts';
+import { crc64 } from './crc64.ts';
+import { checkEntryPoint, type PrepareCheck } from './entry-point.ts';
+import { resolveLimits, type CodeLimits } from './limits.ts';
+import { copyTree } from './copy-tree.ts';
+import { extractZip } from './zip-extract.ts';
+import { readZipIndex } from './zip-index.ts';
+
+export interface StoredCode {
+  checksum: string;
+  size: number;
+}
+
+export type Preparation = { status: 'Ready'; dir: string } | { status: 'Failed'; reason: string };
+
+export interface CodeStore {
+  put(zip: Buffer): Promise<StoredCode>;
+  read(checksum: string): Promise<Buffer>;
+  has(checksum: string): boolean;
+  prepare(checksum: string, check: PrepareCheck): Promise<Preparation>;
+  preparedDir(checksum: string): string | null;
+  materialize(checksum: string, dest: string): Promise<void>;
+  extractTo(checksum: string, dest: string): Promise<void>;
+}
+
+export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits> }): CodeStore {
+  const limits = resolveLimits(opts.limits);
+  const zips = join(opts.dir, 'zips');
+  const prepared = join(opts.dir, 'prepared');
+  const tmp = join(opts.dir, 'tmp');
+  // Only an interrupted write can leave something in tmp, and the store owns its dir.
+  rmSync(tmp, { recursive: true, force: true });
+  for (const d of [zips, prepared, tmp]) mkdirSync(d, { recursive: true });
+  // One extraction per checksum at a time; later callers join the one under way.
+  const extracting = new Map<string, Promise<string>>();
+
+  const zipPath = (checksum: string) => join(zips, `${checked(checksum)}.zip`);
+  const preparedPath = (checksum: string) => join(prepared, checked(checksum));
+
+  async function readStored(checksum: string): Promise<Buffer> {
+    return readFile(zipPath(checksum)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new CodeError(`no stored code has checksum ${checksum}`);
+      throw err;
+    });
+  }
+
+  async function extractOnce(checksum: string): Promise<string> {
+    const target = preparedPath(checksum);
+    if (existsSync(target)) return target;
+    // 1. extract beside the target, 2. rename: a crash leaves tmp litter, never half a tree
+    const work = await mkdtemp(join(tmp, `${checksum}-`));
+    try {
+      await extractZip(await readStored(checksum), work, limits);
+      await rename(work, target);
+    } catch (err) {
+      await rm(work, { recursive: true, force: true });
+      // Another store on this dir may have won the rename; its tree is as good as ours.
+      if (existsSync(target)) return target;
+      throw err;
+    }
+    return target;
+  }
+
+  return {
+    async put(zip) {
+      // Validation reads the whole central directory, so it also proves the bytes are a zip.
+      (await readZipIndex(zip, limits)).zipfile.close();
+      const checksum = crc64(zip).toString();
+      const path = zipPath(checksum);
+      if (!existsSync(path)) {
+        const work = join(tmp, `${checksum}-${process.pid}-${Math.random().toString(36).slice(2)}.zip`);
+        await writeFile(work, zip);
+        await rename(work, path);
+      }
+      return { checksum, size: zip.length };
+    },
+
+    read: readStored,
+
+    has: (checksum) => isChecksum(checksum) && existsSync(zipPath(checksum)),
+
+    async prepare(checksum, check) {
+      let running = extracting.get(checksum);
+      if (!running) {
+        running = extractOnce(checksum).finally(() => extracting.delete(checksum));
+        extracting.set(checksum, running);
+      }
+      let dir: string;
+      try {
+        dir = await running;
+      } catch (err) {
+        if (err instanceof CodeError) return { status: 'Failed', reason: err.message };
+        throw err;
+      }
+      const reason = await checkEntryPoint(dir, check);
+      return reason === null ? { status: 'Ready', dir } : { status: 'Failed', reason };
+    },
+
+    preparedDir(checksum) {
+      if (!isChecksum(checksum)) return null;
+      const path = preparedPath(checksum);
+      return existsSync(path) ? path : null;
+    },
+
+    async materialize(checksum, dest) {
+      const source = preparedPath(checksum);
+      if (!existsSync(source)) throw new Error(`code ${checksum} is not prepared; use extractTo`);
+      await copyTree(source, dest);
+    },
+
+    async extractTo(checksum, dest) {
+      await extractZip(await readStored(checksum), dest, limits);
+    },
+  };
+}
+
+function isChecksum(checksum: string): boolean {
+  return /^[0-9]{1,20}$/.test(checksum);
+}
+
+/** Checksums become path segments, so anything but a decimal number is refused. */
+function checked(checksum: string): string {
+  if (!isChecksum(checksum)) throw new CodeError(`'${checksum}' is not a code checksum (an unsigned decimal number)`);
+  return checksum;
+}

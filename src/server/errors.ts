@@ -1,0 +1,53 @@
+// Every platform error fnplay answers with, defined once: code → HTTP status, and why it exists.
+// Function errors are not here: they answer 200 with x-fc-error-type (see invocations/).
+
+export const FC_ERRORS = {
+  InvalidArgument: 400, // a field or header fails validation; nothing changed
+  EntityTooLarge: 400, // payload past the sync/async limit
+  MissingRequiredHeader: 400,
+  PathNotSupported: 400, // no route for this method and path
+  AccessDenied: 403, // HTTP trigger method not allowed, or foreign Host header
+  SignatureNotMatch: 403,
+  InvalidAccessKeyID: 403,
+  ServiceNotFound: 404,
+  FunctionNotFound: 404,
+  TriggerNotFound: 404,
+  VersionNotFound: 404,
+  AliasNotFound: 404,
+  OnDemandConfigNotFound: 404,
+  InstanceNotFound: 404,
+  InvocationNotFound: 404,
+  ServiceAlreadyExists: 409,
+  FunctionAlreadyExists: 409,
+  TriggerAlreadyExists: 409,
+  ServiceNotEmpty: 409, // FC refuses to delete a service that still has functions; its code is undocumented
+  FunctionNotEmpty: 409, // function still has triggers
+  MethodNotAllowed: 405, // HTTP trigger does not list the request's method
+  PreconditionFailed: 412, // If-Match does not match the resource's ETag
+  ResourceExhausted: 429, // no instance can take the request (limits reached)
+  InternalServerError: 500,
+  BadResponse: 502, // the function answered something FC cannot pass on
+  FunctionNotStarted: 502, // the instance's server did not listen before the start deadline
+  CAExited: 502, // the instance process exited while starting
+  CAFilePermission: 502, // bootstrap lacks the execute bit
+  CodeNotReady: 503, // the code is still being prepared and this runtime cannot run unprepared code
+  Unauthorized: 401, // playground API without the per-start token
+} as const;
+
+export type FcErrorCode = keyof typeof FC_ERRORS;
+
+export class FcError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: FcErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FcError';
+    this.status = FC_ERRORS[code];
+  }
+
+  toBody() {
+    return { ErrorCode: this.code, ErrorMessage: this.message };
+  }
+}

@@ -1,0 +1,74 @@
+import { Hono, type Context } from 'hono';
+import { FcError } from '../errors.ts';
+import { param, type HttpDeps } from './context.ts';
+import { proxyHandler } from './fc-invoke.ts';
+import { invokeRoutes } from './fc-invoke.ts';
+import { codeSignature, resourceRoutes } from './fc-resources.ts';
+import { playgroundApi } from './playground-api.ts';
+import { verifySignature, } from './signature.ts';
+import { headerRecord } from './fc-invoke.ts';
+import { staticUi } from './static-ui.ts';
+import { randomUUID } from 'node:crypto';
+
+const FC_PREFIX = '/2016-08-15';
+
+function errorResponse(c: Context, err: unknown) {
+  const fc = err instanceof FcError ? err : new FcError('InternalServerError', 'an internal error has occurred. Please retry.');
+  if (!(err instanceof FcError)) console.error('fnplay: unexpected error', err);
+  return c.json(fc.toBody(), fc.status as 400, { 'x-fc-request-id': c.res.headers.get('x-fc-request-id') ?? randomUUID() });
+}
+
+export function createHttpApp(deps: HttpDeps) {
+  const app = new Hono();
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) => errorResponse(c, new FcError('PathNotSupported', `${c.req.method} ${new URL(c.req.url).pathname} is not a path fnplay serves`)));
+
+  // Against DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
+  app.use('*', async (c, next) => {
+    const host = (c.req.header('host') ?? '').toLowerCase();
+    if (!deps.allowedHosts.has(host)) throw new FcError('AccessDenied', `host '${host}' is not allowed: fnplay answers only to ${[...deps.allowedHosts][0]}`);
+    await next();
+  });
+
+  // The playground API: the per-start token, sent in a header, is checked before any routing.
+  // A cross-origin page cannot add that header without a CORS preflight, which fnplay never grants.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.header('x-fnplay-token') !== deps.apiToken) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served');
+    await next();
+  });
+  app.route('/api', playgroundApi(deps));
+
+  // The HTTP trigger proxy checks its own signature (anonymous triggers need none).
+  const proxy = (c: Context) => {
+    const sub = c.req.path.split('/').slice(5).join('/');
+    return proxyHandler(c, deps, param(c, 'service'), param(c, 'function'), '/' + sub);
+  };
+  app.all(`${FC_PREFIX}/proxy/:service/:function`, proxy);
+  app.all(`${FC_PREFIX}/proxy/:service/:function/*`, proxy);
+
+  const fc = new Hono();
+  fc.use('*', async (c, next) => {
+    verifySignature(deps.keys, c.req.method, new URL(c.req.url).pathname, headerRecord(c), null);
+    c.header('x-fc-request-id', randomUUID());
+    await next();
+  });
+  for (const r of [...resourceRoutes, ...invokeRoutes]) {
+    fc.on(r.method, r.path, (c) => r.handler(c, deps));
+  }
+  app.route(FC_PREFIX, fc);
+
+  // getFunctionCode's download URL: signed by fnplay itself, valid for an hour.
+  app.get('/code/:file', async (c) => {
+    const checksum = param(c, 'file').replace(/\.zip$/, '');
+    const expires = Number(c.req.query('expires'));
+    if (!Number.isFinite(expires) || expires < Date.now() / 1000 || c.req.query('signature') !== codeSignature(deps, checksum, expires)) {
+      throw new FcError('AccessDenied', 'the code download link is invalid or expired');
+    }
+    if (!deps.code.has(checksum)) throw new FcError('FunctionNotFound', `no code with checksum ${checksum}`);
+    const zip = await deps.code.read(checksum);
+    return new Response(new Uint8Array(zip), { headers: { 'content-type': 'application/zip' } });
+  });
+
+  app.route('/', staticUi(deps));
+  return app;
+}

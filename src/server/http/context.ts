@@ -1,0 +1,87 @@
+import type { Context } from 'hono';
+import { FcError } from '../errors.ts';
+import type { CodeStore } from '../code/index.ts';
+import type { LiveHub, LogBus } from '../logs/index.ts';
+import type { Invoker } from '../invocations/index.ts';
+import type { FunctionOps } from '../resources/function-ops.ts';
+import type { Scheduler } from '../scheduler/index.ts';
+import type { FunctionRecord, ServiceRecord, Store } from '../store/index.ts';
+import type { AccessKeys } from './signature.ts';
+
+/** Everything the routes use, made once per service start. */
+export interface HttpDeps {
+  store: Store;
+  code: CodeStore;
+  bus: LogBus;
+  hub: LiveHub;
+  scheduler: Scheduler;
+  invoker: Invoker;
+  functions: FunctionOps;
+  keys: AccessKeys;
+  accountId: string;
+  region: string;
+  /** the per-start token the served page holds; required on every /api request */
+  apiToken: string;
+  /** hosts a request may name: the bound one, with and without the port */
+  allowedHosts: Set<string>;
+  maxInstances: number;
+}
+
+/** `{service}[.{qualifier}]`: FC2-API §1 — split at the first dot. */
+export function splitQualifier(segment: string) {
+  const i = segment.indexOf('.');
+  return i < 0 ? { serviceName: segment, qualifier: null } : { serviceName: segment.slice(0, i), qualifier: segment.slice(i + 1) };
+}
+
+export function requireService(deps: HttpDeps, name: string): ServiceRecord {
+  const s = deps.store.resources.getService(name);
+  if (!s) throw new FcError('ServiceNotFound', `service '${name}' does not exist`);
+  return s;
+}
+
+export function requireFunction(deps: HttpDeps, serviceName: string, functionName: string): FunctionRecord {
+  const f = deps.store.resources.getFunction(serviceName, functionName);
+  if (!f) throw new FcError('FunctionNotFound', `function '${functionName}' does not exist in service '${serviceName}'`);
+  return f;
+}
+
+/** fnplay has no versions or aliases yet: every qualifier but LATEST names something that does not exist. */
+export function requireLatest(serviceName: string, qualifier: string | null) {
+  if (!qualifier || qualifier === 'LATEST') return 'LATEST';
+  if (/^\d+$/.test(qualifier)) throw new FcError('VersionNotFound', `version '${qualifier}' of service '${serviceName}' does not exist`);
+  throw new FcError('AliasNotFound', `alias '${qualifier}' of service '${serviceName}' does not exist`);
+}
+
+export async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FcError('InvalidArgument', 'the request body is not valid JSON');
+  }
+}
+
+/** Reads the raw body, refusing past `max` bytes without buffering the rest. */
+export async function rawBody(c: Context, max: number, what: string): Promise<Buffer> {
+  const len = Number(c.req.header('content-length') ?? 0);
+  if (len > max) throw new FcError('EntityTooLarge', `${what} size exceeds maximum allowed size (${max} bytes)`);
+  const stream = c.req.raw.body;
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw new FcError('EntityTooLarge', `${what} size exceeds maximum allowed size (${max} bytes)`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+export function replyJson(c: Context, body: unknown, status = 200, etag?: string) {
+  if (etag) c.header('ETag', etag);
+  return c.json(body as object, status as 200);
+}
+
+/** A path parameter of the matched route (always present: the route pattern names it). */
+export const param = (c: Context, name: string) => c.req.param(name) ?? '';

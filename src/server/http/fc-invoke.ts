@@ -1,0 +1,92 @@
+import type { Context } from 'hono';
+import { FcError } from '../errors.ts';
+import type { FunctionRevision } from '../scheduler/index.ts';
+import type { InvokeResult } from '../invocations/index.ts';
+import { param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
+import type { Route } from './fc-resources.ts';
+import { verifySignature } from './signature.ts';
+
+// SPEC §3 limits. FC2-API says 32 MB for sync payloads; SPEC (which decides) says 16 MB.
+const MAX_SYNC_BODY = 16 * 1024 * 1024;
+const MAX_HEADER_BYTES = 4096;
+const MAX_PATH_BYTES = 4096;
+
+function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): { rev: FunctionRevision; maxInstances: number | null } {
+  const { serviceName, qualifier } = splitQualifier(serviceSegment);
+  const service = requireService(deps, serviceName);
+  const q = requireLatest(serviceName, qualifier);
+  const fn = requireFunction(deps, serviceName, functionName);
+  const onDemand = deps.store.resources.getOnDemand(serviceName, q, functionName);
+  return {
+    rev: { service, fn, qualifier: q, versionId: 'LATEST', region: deps.region, accountId: deps.accountId },
+    maxInstances: onDemand ? onDemand.maximumInstanceCount : null,
+  };
+}
+
+function send(c: Context, r: InvokeResult) {
+  return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: r.headers });
+}
+
+/** Client headers the function may see: FC strips its own x-fc-* and the hop-by-hop ones (SPEC §3). */
+function forwardedHeaders(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  let size = 0;
+  c.req.raw.headers.forEach((v, k) => {
+    size += k.length + v.length + 4;
+    if (k.startsWith('x-fc-') || k === 'connection' || k === 'keep-alive' || k === 'authorization' || k === 'host' || k === 'content-length' || k === 'transfer-encoding') return;
+    out[k] = v;
+  });
+  if (size > MAX_HEADER_BYTES) throw new FcError('InvalidArgument', `request headers exceed 4 KB (${size} bytes)`);
+  return out;
+}
+
+export const invokeRoutes: Route[] = [
+  {
+    method: 'POST', path: '/services/:service/functions/:function/invocations',
+    handler: async (c, deps) => {
+      const { rev, maxInstances } = revisionOf(deps, param(c, 'service'), param(c, 'function'));
+      const type = (c.req.header('x-fc-invocation-type') ?? 'Sync').toLowerCase();
+      if (type === 'async') throw new FcError('InvalidArgument', 'asynchronous invocation (x-fc-invocation-type: Async) is not supported by fnplay yet');
+      if (type !== 'sync') throw new FcError('InvalidArgument', `x-fc-invocation-type must be Sync or Async, got '${c.req.header('x-fc-invocation-type')}'`);
+      const logType = c.req.header('x-fc-log-type') ?? 'None';
+      if (logType !== 'Tail' && logType !== 'None') throw new FcError('InvalidArgument', `x-fc-log-type must be Tail or None, got '${logType}'`);
+      forwardedHeaders(c); // the 4 KB header limit applies to event invocations too
+      const payload = await rawBody(c, MAX_SYNC_BODY, 'payload');
+      const result = await deps.invoker.invoke(rev, { type: 'sync', requestId: deps.invoker.newRequestId(), payload, logTail: logType === 'Tail' }, maxInstances);
+      return send(c, result);
+    },
+  },
+];
+
+/** The HTTP trigger proxy: `ANY /2016-08-15/proxy/{s[.q]}/{f}/{path}` (FC2-API §5.3). */
+export async function proxyHandler(c: Context, deps: HttpDeps, serviceSegment: string, functionName: string, subPath: string) {
+  const url = new URL(c.req.url);
+  if (subPath.length + url.search.length > MAX_PATH_BYTES) throw new FcError('InvalidArgument', 'path and query exceed 4 KB');
+  const { rev, maxInstances } = revisionOf(deps, serviceSegment, functionName);
+  const trigger = deps.store.resources.listTriggers(rev.service.serviceName, functionName).find((t) => t.qualifier === rev.qualifier);
+  if (!trigger) throw new FcError('TriggerNotFound', `function '${functionName}' of service '${rev.service.serviceName}' has no HTTP trigger for qualifier ${rev.qualifier}`);
+  const method = c.req.method.toUpperCase();
+  if (!trigger.triggerConfig.methods.includes(method as never)) {
+    throw new FcError('MethodNotAllowed', `method ${method} is not allowed by HTTP trigger '${trigger.triggerName}' (allowed: ${trigger.triggerConfig.methods.join(', ')})`);
+  }
+  if (trigger.triggerConfig.authType !== 'anonymous') {
+    const query: [string, string][] = [...url.searchParams.entries()];
+    verifySignature(deps.keys, method, url.pathname, headerRecord(c), query);
+  }
+  const headers = forwardedHeaders(c);
+  headers['x-fc-base-path'] = `/2016-08-15/proxy/${serviceSegment}/${functionName}/`;
+  const body = await rawBody(c, MAX_SYNC_BODY, 'request body');
+  const path = (subPath.startsWith('/') ? subPath : '/' + subPath) + url.search;
+  const result = await deps.invoker.invoke(
+    rev,
+    { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail: c.req.header('x-fc-log-type') === 'Tail' },
+    maxInstances,
+  );
+  return send(c, result);
+}
+
+export function headerRecord(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  c.req.raw.headers.forEach((v, k) => (out[k] = v));
+  return out;
+}

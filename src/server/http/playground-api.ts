@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { FcError } from '../errors.ts';
+import type { LiveEvent } from '../../shared/observe.ts';
+import { param, requireFunction, requireService, type HttpDeps } from './context.ts';
+import { functionView } from './views.ts';
+
+/**
+ * What the browser needs beyond the FC API: invocation records, log history, instances, and one
+ * SSE stream of live events. The token check in front of it lives in app.ts.
+ */
+export function playgroundApi(deps: HttpDeps) {
+  const api = new Hono();
+
+  api.get('/info', (c) => c.json({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances }));
+
+  api.get('/functions/:service/:function', (c) => {
+    const fn = requireFunction(deps, requireService(deps, param(c, 'service')).serviceName, param(c, 'function'));
+    return c.json(functionView(fn));
+  });
+
+  api.get('/functions/:service/:function/invocations', (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    return c.json({ invocations: deps.store.records.listInvocations(param(c, 'service'), param(c, 'function'), limit) });
+  });
+
+  api.get('/invocations/:requestId', (c) => {
+    const rec = deps.store.records.getInvocation(param(c, 'requestId'));
+    if (!rec) throw new FcError('InvocationNotFound', `invocation '${param(c, 'requestId')}' does not exist`);
+    return c.json(rec);
+  });
+
+  api.get('/logs', (c) => {
+    const q = c.req.query();
+    const afterId = q.afterId ? Number(q.afterId) : undefined;
+    if (afterId !== undefined && !Number.isInteger(afterId)) throw new FcError('InvalidArgument', 'afterId must be an integer');
+    const lines = deps.store.records.queryLogs({
+      serviceName: q.service, functionName: q.function, requestId: q.requestId, instanceId: q.instanceId, afterId, limit: q.limit ? Number(q.limit) : undefined,
+    });
+    return c.json({ lines });
+  });
+
+  api.get('/functions/:service/:function/instances', (c) => {
+    const list = deps.scheduler.instancesOf(param(c, 'service'), param(c, 'function')).map((i) => i.info());
+    return c.json({ instances: list });
+  });
+
+  api.post('/functions/:service/:function/reclaim', async (c) => {
+    const fn = requireFunction(deps, requireService(deps, param(c, 'service')).serviceName, param(c, 'function'));
+    await deps.scheduler.reclaim(fn.serviceName, fn.config.functionName);
+    return c.json({ ok: true });
+  });
+
+  api.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: LiveEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.hub.subscribe((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'ready', data: '{}' });
+      try {
+        while (open) {
+          if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+          wake = null;
+          for (const e of queue.splice(0)) await stream.writeSSE({ event: e.type, data: JSON.stringify(e) });
+        }
+      } finally {
+        unsubscribe();
+      }
+    }),
+  );
+
+  return api;
+}

@@ -1,0 +1,35 @@
+import { connect, createServer } from 'node:net';
+
+/** A free TCP port on loopback, found by letting the kernel pick one. */
+export function allocatePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true once something accepts TCP connections on the port; polls with a short, growing interval. */
+export function waitForListen(port: number, isDead: () => boolean, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let delay = 1;
+    const attempt = () => {
+      if (isDead() || Date.now() > deadline) return resolve(false);
+      const sock = connect({ port, host: '127.0.0.1' });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        delay = Math.min(delay * 2, 20);
+        setTimeout(attempt, delay);
+      });
+    };
+    attempt();
+  });
+}

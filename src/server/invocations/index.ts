@@ -1,0 +1,1 @@
+export { createInvoker, type Invoker, type InvokeRequest, type InvokeResult } from './invoke.ts';

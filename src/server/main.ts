@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFnplay } from './service.ts';
+
+const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze]`;
+
+function fail(msg: string): never {
+  console.error(`fnplay: ${msg}\n${USAGE}`);
+  process.exit(2);
+}
+
+function intFlag(value: string | undefined, name: string, fallback: number, min: number) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+/** Keys from the environment, else a pair generated once and kept in the data dir. */
+function loadKeys(dataDir: string) {
+  const env = process.env;
+  if (env.FNPLAY_ACCESS_KEY_ID && env.FNPLAY_ACCESS_KEY_SECRET) {
+    return { accessKeyId: env.FNPLAY_ACCESS_KEY_ID, accessKeySecret: env.FNPLAY_ACCESS_KEY_SECRET, accountId: env.FNPLAY_ACCOUNT_ID ?? '1234567890', generated: false };
+  }
+  const file = join(dataDir, 'credentials.json');
+  if (existsSync(file)) return { ...JSON.parse(readFileSync(file, 'utf8')), ...(env.FNPLAY_ACCOUNT_ID ? { accountId: env.FNPLAY_ACCOUNT_ID } : {}), generated: false };
+  const keys = {
+    accessKeyId: `LTAI${randomBytes(10).toString('hex')}`,
+    accessKeySecret: randomBytes(20).toString('base64url'),
+    accountId: env.FNPLAY_ACCOUNT_ID ?? String(1e15 + Math.floor(Math.random() * 9e15)),
+  };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return { ...keys, generated: true };
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '7070' },
+        'data-dir': { type: 'string', default: join(homedir(), '.fnplay') },
+        'max-instances': { type: 'string' },
+        'idle-ttl': { type: 'string' },
+        'no-freeze': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = intFlag(args.port, 'port', 7070, 0);
+  if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
+  const dataDir = resolve(args['data-dir']!);
+  mkdirSync(dataDir, { recursive: true });
+  const keys = loadKeys(dataDir);
+  const loopback = args.host === '127.0.0.1' || args.host === 'localhost' || args.host === '::1';
+  if (!loopback && !process.env.FNPLAY_ACCESS_KEY_ID) fail(`binding to ${args.host} runs code for anyone who reaches it: set FNPLAY_ACCESS_KEY_ID and FNPLAY_ACCESS_KEY_SECRET first`);
+
+  const fnplay = await startFnplay({
+    host: args.host!, port, dataDir,
+    maxInstances: intFlag(args['max-instances'], 'max-instances', 300, 1),
+    idleTtlSec: intFlag(args['idle-ttl'], 'idle-ttl', 300, 1),
+    keys: { accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret },
+    accountId: keys.accountId,
+    freeze: !args['no-freeze'],
+  });
+  console.log(`fnplay listening on ${fnplay.url}`);
+  console.log(`FC 2.0 endpoint ${fnplay.url} · accountId ${keys.accountId} · accessKeyID ${keys.accessKeyId}${keys.generated ? ` · accessKeySecret ${keys.accessKeySecret} (generated, kept in ${dataDir}/credentials.json)` : ''}`);
+
+  let stopping = false;
+  const shutdown = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`fnplay: ${sig}, stopping instances (PreStop first)…`);
+    fnplay.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error('fnplay: shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('fnplay: failed to start:', err?.message ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { FcError } from '../errors.ts';
+import { CodeError, type CodeStore } from '../code/index.ts';
+import type { FunctionRecord, ResourceRepo, ServiceRecord } from '../store/index.ts';
+import type { LiveHub } from '../logs/index.ts';
+import {
+  createFunctionBody, describeZodError, FUNCTION_DEFAULTS, updateFunctionBody,
+  type FunctionConfig, type Runtime, type UpdateFunctionBody,
+} from '../../shared/function-config.ts';
+
+export const newEtag = () => randomUUID().replace(/-/g, '');
+export const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new FcError('InvalidArgument', describeZodError(r.error));
+  return r.data;
+}
+
+/** Checks an `If-Match` header against the resource's current ETag (FC2-API §4). */
+export function checkIfMatch(ifMatch: string | undefined, etag: string) {
+  if (ifMatch && ifMatch !== etag) throw new FcError('PreconditionFailed', 'the resource being modified has been changed');
+}
+
+/** Fills FC's defaults in; `prev` supplies what a partial update leaves out. */
+function mergeConfig(body: UpdateFunctionBody & { functionName: string }, prev: FunctionConfig | null): FunctionConfig {
+  const pick = <K extends keyof FunctionConfig>(k: K, fallback: FunctionConfig[K]): FunctionConfig[K] =>
+    (body[k as keyof typeof body] as FunctionConfig[K] | undefined) ?? (prev ? prev[k] : fallback);
+  const lc = body.instanceLifecycleConfig;
+  const prevLc = prev?.instanceLifecycleConfig;
+  const hook = (h: { handler?: string; timeout?: number } | undefined, p: { handler: string; timeout: number } | undefined) => ({
+    handler: h?.handler ?? p?.handler ?? '',
+    timeout: h?.timeout ?? p?.timeout ?? 3,
+  });
+  const crc = body.customRuntimeConfig;
+  return {
+    functionName: body.functionName,
+    description: pick('description', FUNCTION_DEFAULTS.description),
+    runtime: pick('runtime', 'nodejs20' as Runtime),
+    handler: pick('handler', 'index.handler'),
+    memorySize: pick('memorySize', FUNCTION_DEFAULTS.memorySize),
+    timeout: pick('timeout', FUNCTION_DEFAULTS.timeout),
+    initializer: pick('initializer', FUNCTION_DEFAULTS.initializer),
+    initializationTimeout: pick('initializationTimeout', FUNCTION_DEFAULTS.initializationTimeout),
+    instanceConcurrency: pick('instanceConcurrency', FUNCTION_DEFAULTS.instanceConcurrency),
+    instanceLifecycleConfig: lc
+      ? { preFreeze: hook(lc.preFreeze, lc.preFreeze ? undefined : prevLc?.preFreeze), preStop: hook(lc.preStop, lc.preStop ? undefined : prevLc?.preStop) }
+      : prevLc ?? { preFreeze: { handler: '', timeout: 3 }, preStop: { handler: '', timeout: 3 } },
+    // FC keeps omitted variables on update, and `{}` clears them (FC2-API §4).
+    environmentVariables: body.environmentVariables ?? prev?.environmentVariables ?? {},
+    customRuntimeConfig: crc ? { command: crc.command ?? [], args: crc.args ?? [] } : prev?.customRuntimeConfig ?? null,
+    caPort: pick('caPort', FUNCTION_DEFAULTS.caPort),
+  };
+}
+
+function decodeZip(zipFile: string): Buffer {
+  // Node's base64 decoder skips bad characters silently; a strict check keeps garbage from passing as code.
+  if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(zipFile)) throw new FcError('InvalidArgument', 'code.zipFile must be a base64-encoded zip file');
+  return Buffer.from(zipFile, 'base64');
+}
+
+export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; onChanged: (service: string, fn: string, revision: number) => void }) {
+  const { repo, code } = deps;
+
+  async function storeCode(body: UpdateFunctionBody) {
+    const c = body.code;
+    if (!c) return null;
+    if (c.ossBucketName || c.ossObjectName) throw new FcError('InvalidArgument', 'code from OSS is not supported by fnplay: send code.zipFile');
+    if (!c.zipFile) throw new FcError('InvalidArgument', 'code.zipFile is required');
+    try {
+      return await code.put(decodeZip(c.zipFile));
+    } catch (err) {
+      if (err instanceof CodeError) throw new FcError('InvalidArgument', err.message);
+      throw err;
+    }
+  }
+
+  /** Preparation runs after the answer: the status goes Preparing → Ready/Failed and is pushed live. */
+  function prepare(fn: FunctionRecord) {
+    const { serviceName } = fn;
+    const { functionName, runtime, handler, customRuntimeConfig } = fn.config;
+    void code
+      .prepare(fn.codeChecksum, { runtime, handler, customCommand: customRuntimeConfig?.command.length ? customRuntimeConfig.command : undefined })
+      .then((p) => (p.status === 'Ready' ? { status: 'Ready' as const, reason: null } : { status: 'Failed' as const, reason: p.reason }))
+      .catch((err: Error) => ({ status: 'Failed' as const, reason: err.message }))
+      .then((r) => {
+        if (repo.setAcceleration(serviceName, functionName, fn.codeChecksum, r.status, r.reason)) {
+          deps.hub.publish({ type: 'acceleration', serviceName, functionName, status: r.status, reason: r.reason });
+        }
+      });
+  }
+
+  function accelerationFor(checksum: string) {
+    // Identical code that is already prepared is Ready at once: it is stored and extracted once.
+    return code.preparedDir(checksum) ? { status: 'Ready' as const, reason: null } : { status: 'Preparing' as const, reason: null };
+  }
+
+  return {
+    async create(service: ServiceRecord, raw: unknown): Promise<FunctionRecord> {
+      const body = parseBody(createFunctionBody, raw);
+      if (repo.getFunction(service.serviceName, body.functionName)) {
+        throw new FcError('FunctionAlreadyExists', `function '${body.functionName}' already exists in service '${service.serviceName}'`);
+      }
+      if (!body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
+      const stored = (await storeCode(body))!;
+      const now = isoNow();
+      const config = mergeConfig(body, null);
+      const fn: FunctionRecord = {
+        serviceName: service.serviceName, functionId: randomUUID(), config, codeChecksum: stored.checksum, codeSize: stored.size,
+        acceleration: accelerationFor(stored.checksum), revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
+      };
+      repo.putFunction(fn);
+      prepare(fn);
+      return fn;
+    },
+
+    async update(prev: FunctionRecord, raw: unknown, ifMatch?: string): Promise<FunctionRecord> {
+      checkIfMatch(ifMatch, prev.etag);
+      const body = parseBody(updateFunctionBody, raw);
+      const stored = await storeCode(body);
+      const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
+      const checksum = stored?.checksum ?? prev.codeChecksum;
+      const recheck = stored || config.handler !== prev.config.handler || config.runtime !== prev.config.runtime;
+      const fn: FunctionRecord = {
+        ...prev, config, codeChecksum: checksum, codeSize: stored?.size ?? prev.codeSize,
+        acceleration: recheck ? accelerationFor(checksum) : prev.acceleration,
+        revision: prev.revision + 1, lastModifiedTime: isoNow(), etag: newEtag(),
+      };
+      repo.putFunction(fn);
+      if (recheck) prepare(fn);
+      deps.onChanged(fn.serviceName, config.functionName, fn.revision);
+      return fn;
+    },
+
+    /** Resumes preparations a stop interrupted. */
+    resumePreparation() {
+      for (const fn of repo.allFunctions()) if (fn.acceleration.status === 'Preparing') prepare(fn);
+    },
+  };
+}
+export type FunctionOps = ReturnType<typeof createFunctionOps>;

@@ -1,0 +1,129 @@
+import { performance } from 'node:perf_hooks';
+import { FcError } from '../errors.ts';
+import { createInstance, type Instance, type InstanceDeps } from './instance.ts';
+import { functionKey, type FunctionRevision, type InitReport } from './types.ts';
+
+export { isSuccess, type Instance, type KillReason } from './instance.ts';
+export type { FunctionRevision, InitReport } from './types.ts';
+
+export interface SchedulerConfig extends Omit<InstanceDeps, 'onGone'> {
+  maxInstances: number;
+  idleTtlMs: number;
+}
+
+/** A request's hold on one instance, from placement to release. */
+export interface Lease {
+  instance: Instance;
+  /** Set when this request started the instance: PullCode and InitRuntime (InitFunction comes later). */
+  coldStart: Omit<InitReport, 'initFunctionMs'> | null;
+}
+
+/**
+ * Places requests on instances (SPEC §2): a warm instance with spare concurrency, most recently
+ * used first; else a new one while under the limits; else 429.
+ */
+export function createScheduler(config: SchedulerConfig) {
+  const byFunction = new Map<string, Set<Instance>>();
+  const all = new Set<Instance>();
+
+  function forget(inst: Instance) {
+    all.delete(inst);
+    const key = functionKey(inst.rev.service.serviceName, inst.rev.fn.config.functionName);
+    byFunction.get(key)?.delete(inst);
+  }
+
+  const live = (i: Instance) => i.state !== 'Stopping' && i.state !== 'Destroyed' && i.state !== 'Failed';
+
+  function pickWarm(rev: FunctionRevision): Instance | null {
+    let best: Instance | null = null;
+    for (const i of byFunction.get(functionKey(rev.service.serviceName, rev.fn.config.functionName)) ?? []) {
+      if (i.draining || !live(i) || i.rev.fn.revision !== rev.fn.revision || i.rev.qualifier !== rev.qualifier) continue;
+      if (i.inFlight >= rev.fn.config.instanceConcurrency) continue;
+      if (!best || i.lastUsedMono > best.lastUsedMono) best = i;
+    }
+    return best;
+  }
+
+  /** At the account cap an idle instance must not block: the least recently used one makes room. */
+  function reclaimLeastRecentlyUsed(): boolean {
+    let lru: Instance | null = null;
+    for (const i of all) {
+      if (!live(i) || i.inFlight > 0 || i.state === 'Starting' || i.state === 'Initializing') continue;
+      if (!lru || i.lastUsedMono < lru.lastUsedMono) lru = i;
+    }
+    if (!lru) return false;
+    // Leaves `all` at once (its slot is free now); PreStop and the stop run in the background.
+    forget(lru);
+    void lru.stop();
+    return true;
+  }
+
+  function countLive(key: string) {
+    let n = 0;
+    for (const i of byFunction.get(key) ?? []) if (live(i)) n++;
+    return n;
+  }
+
+  return {
+    async acquire(rev: FunctionRevision, maximumInstanceCount: number | null): Promise<Lease> {
+      const warm = pickWarm(rev);
+      if (warm) {
+        await warm.begin();
+        if (warm.state === 'Destroyed' || warm.state === 'Failed') throw new FcError('InternalServerError', 'the instance stopped before it could take the request. Please retry.');
+        return { instance: warm, coldStart: null };
+      }
+      const key = functionKey(rev.service.serviceName, rev.fn.config.functionName);
+      if (maximumInstanceCount !== null && countLive(key) >= maximumInstanceCount) {
+        throw new FcError('ResourceExhausted', `Function instance limit reached: maximumInstanceCount is ${maximumInstanceCount} for function '${rev.fn.config.functionName}' and every instance is at its concurrency limit (${rev.fn.config.instanceConcurrency})`);
+      }
+      if (all.size >= config.maxInstances && !reclaimLeastRecentlyUsed()) {
+        throw new FcError('ResourceExhausted', `Account instance limit reached: ${config.maxInstances} instances are running and all of them are busy`);
+      }
+      const inst = createInstance(rev, { ...config, onGone: forget });
+      all.add(inst);
+      if (!byFunction.has(key)) byFunction.set(key, new Set());
+      byFunction.get(key)!.add(inst);
+      void inst.begin();
+      const coldStart = await inst.start();
+      return { instance: inst, coldStart };
+    },
+
+    release(lease: Lease) {
+      const inst = lease.instance;
+      inst.end(config.idleTtlMs, () => void inst.stop());
+      if (inst.draining && inst.inFlight === 0) void inst.stop();
+    },
+
+    /** Update or delete: old instances finish what they have, run PreStop and go. */
+    async drain(serviceName: string, functionName: string, keepRevision?: number) {
+      const stops: Promise<void>[] = [];
+      for (const i of byFunction.get(functionKey(serviceName, functionName)) ?? []) {
+        if (i.rev.fn.revision === keepRevision) continue;
+        i.drain();
+        stops.push(i.inFlight === 0 ? i.stop() : Promise.resolve());
+      }
+      await Promise.all(stops);
+    },
+
+    /** The UI's "Reclaim instances": PreStop then stop for every idle instance of the function. */
+    async reclaim(serviceName: string, functionName: string) {
+      const list = [...(byFunction.get(functionKey(serviceName, functionName)) ?? [])];
+      for (const i of list) i.drain();
+      await Promise.all(list.filter((i) => i.inFlight === 0).map((i) => i.stop()));
+    },
+
+    instancesOf(serviceName: string, functionName: string): Instance[] {
+      return [...(byFunction.get(functionKey(serviceName, functionName)) ?? [])].filter(live);
+    },
+    get size() {
+      return all.size;
+    },
+
+    /** Shutdown: every instance gets PreStop, then is stopped. */
+    async close() {
+      await Promise.all([...all].map((i) => i.stop()));
+    },
+    now: () => performance.now(),
+  };
+}
+export type Scheduler = ReturnType<typeof createScheduler>;

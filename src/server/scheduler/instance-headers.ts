@@ -1,0 +1,60 @@
+import type { FunctionRevision } from './types.ts';
+
+/** Short-lived credentials of one instance: never the account's own key pair (SPEC §8). */
+export interface InstanceCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+}
+
+/** FC's common request headers (SPEC §4), sent on every call to an instance. */
+export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials, requestId: string, controlPath: string, deadlineMs: number): Record<string, string> {
+  const c = rev.fn.config;
+  return {
+    'x-fc-request-id': requestId,
+    'x-fc-access-key-id': creds.accessKeyId,
+    'x-fc-access-key-secret': creds.accessKeySecret,
+    'x-fc-security-token': creds.securityToken,
+    'x-fc-function-handler': c.handler,
+    'x-fc-function-memory': String(c.memorySize),
+    'x-fc-function-timeout': String(c.timeout),
+    'x-fc-function-initializer': c.initializer,
+    'x-fc-initialization-timeout': String(c.initializationTimeout),
+    'x-fc-instance-lifecycle-pre-stop-handler': c.instanceLifecycleConfig.preStop.handler,
+    'x-fc-instance-lifecycle-pre-freeze-handler': c.instanceLifecycleConfig.preFreeze.handler,
+    'x-fc-region': rev.region,
+    'x-fc-account-id': rev.accountId,
+    'x-fc-qualifier': rev.qualifier,
+    'x-fc-version-id': rev.versionId,
+    'x-fc-function-name': c.functionName,
+    'x-fc-service-name': rev.service.serviceName,
+    'x-fc-service-logproject': rev.service.logConfig?.project ?? '',
+    'x-fc-service-logstore': rev.service.logConfig?.logstore ?? '',
+    'x-fc-control-path': controlPath,
+    'x-fc-function-deadline': String(deadlineMs),
+  };
+}
+
+/** The instance's whole environment: the function's variables and FC's, nothing of the service's own. */
+export function instanceEnv(rev: FunctionRevision, instanceId: string, codeDir: string, tmpDir: string, port: number): Record<string, string> {
+  const c = rev.fn.config;
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: tmpDir,
+    LANG: 'C.UTF-8',
+    ...c.environmentVariables,
+    TMPDIR: tmpDir,
+    FC_FUNC_CODE_PATH: codeDir,
+    FC_SERVER_PORT: String(port),
+    FC_CUSTOM_LISTEN_PORT: String(port),
+    FC_RUNTIME: c.runtime,
+    FC_FUNCTION_NAME: c.functionName,
+    FC_FUNCTION_HANDLER: c.handler,
+    FC_SERVICE_NAME: rev.service.serviceName,
+    FC_QUALIFIER: rev.qualifier,
+    FC_REGION: rev.region,
+    FC_ACCOUNT_ID: rev.accountId,
+    FC_FUNCTION_MEMORY_SIZE: String(c.memorySize),
+    FC_INSTANCE_ID: instanceId,
+  };
+}

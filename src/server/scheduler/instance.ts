@@ -1,0 +1,372 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { FcError } from '../errors.ts';
+import { allocatePort, createCaClient, startInstanceProcess, treeRssBytes, waitForListen, type CaResponse, type ExitInfo, type InstanceProcess } from '../instances/index.ts';
+import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
+import { recipeFor } from '../runtimes/index.ts';
+import type { CodeStore } from '../code/index.ts';
+import { systemLine } from '../../shared/log-format.ts';
+import type { InstanceInfo, InstanceState } from '../../shared/observe.ts';
+import { commonHeaders, instanceEnv } from './instance-headers.ts';
+import type { FunctionRevision, InitReport } from './types.ts';
+
+export interface InstanceDeps {
+  code: CodeStore;
+  bus: LogBus;
+  hub: LiveHub;
+  dataDir: string;
+  startDeadlineMs: number;
+  freeze: boolean;
+  /** Called once the instance is Destroyed or Failed, so the scheduler forgets it. */
+  onGone: (inst: Instance) => void;
+}
+
+/** Why an instance was killed while serving; the invocation turns it into FC's message. */
+export type KillReason = 'timeout' | 'memory' | 'initializer-timeout' | null;
+
+const MEMORY_SAMPLE_MS = 50;
+const STOP_GRACE_MS = 2000;
+const MAX_RESPONSE = 16 * 1024 * 1024;
+
+// Allowed transitions of the lifecycle (SPEC §2). Every change goes through setState.
+const NEXT: Record<InstanceState, InstanceState[]> = {
+  Starting: ['Initializing', 'Idle', 'Busy', 'Stopping', 'Failed', 'Destroyed'],
+  Initializing: ['Idle', 'Busy', 'Stopping', 'Failed', 'Destroyed'],
+  Idle: ['Busy', 'Frozen', 'Initializing', 'Stopping', 'Destroyed'],
+  Busy: ['Idle', 'Initializing', 'Stopping', 'Destroyed'],
+  Frozen: ['Idle', 'Busy', 'Stopping', 'Destroyed'],
+  Stopping: ['Destroyed'],
+  Destroyed: [],
+  Failed: [],
+};
+
+export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
+  const id = `c-${randomUUID()}`;
+  const config = rev.fn.config;
+  const recipe = recipeFor(config);
+  const dir = join(deps.dataDir, 'instances', id);
+  const codeDir = join(dir, 'code');
+  const tmpDir = join(dir, 'tmp');
+  const creds = { accessKeyId: `STS.fnplay${randomBytes(8).toString('hex')}`, accessKeySecret: randomBytes(20).toString('base64url'), securityToken: randomBytes(32).toString('base64url') };
+  const startedAt = new Date().toISOString();
+
+  let state: InstanceState = 'Starting';
+  let inFlight = 0; // requests placed here, including those waiting for the start
+  const active = new Set<string>(); // requests currently being served by the process
+  let lastUsedAt: string | null = null;
+  let lastUsedMono = performance.now();
+  let proc: InstanceProcess | null = null;
+  let ca: ReturnType<typeof createCaClient> | null = null;
+  let initialized = !config.initializer;
+  let initRun: Promise<InitOutcome> | null = null;
+  let freezing: Promise<void> | null = null;
+  let killReason: KillReason = null;
+  let memoryTimer: NodeJS.Timeout | null = null;
+  let sampledPeak = 0; // highest tree RSS seen by the sampler: what a crash report can still tell
+  let idleTimer: NodeJS.Timeout | null = null;
+  let draining = false;
+  let stopping: Promise<void> | null = null;
+
+  const log = createInstanceLog({
+    bus: deps.bus,
+    base: { serviceName: rev.service.serviceName, functionName: config.functionName, qualifier: rev.qualifier, instanceId: id },
+    soleRequest: () => (active.size === 1 ? [...active][0] : null),
+    onInited: () => notifyInited(),
+  });
+  let notifyInited = () => {};
+
+  function info(): InstanceInfo {
+    return { instanceId: id, serviceName: rev.service.serviceName, functionName: config.functionName, qualifier: rev.qualifier, revision: String(rev.fn.revision), state, inFlight, concurrency: config.instanceConcurrency, pid: proc?.pid ?? null, startedAt, lastUsedAt };
+  }
+
+  function setState(next: InstanceState) {
+    if (state === next) return;
+    if (!NEXT[state].includes(next)) return; // e.g. a late Idle after Stopping began: the stop wins
+    state = next;
+    deps.hub.publish({ type: 'instance', instance: info() });
+    if (next === 'Destroyed' || next === 'Failed') deps.onGone(self);
+  }
+
+  // 1. code, 2. process until it listens. Returns the PullCode and InitRuntime phases.
+  let started: Promise<Omit<InitReport, 'initFunctionMs'>> | null = null;
+  function start() {
+    started ??= startSteps().then(
+      (phases) => {
+        setState('Busy');
+        return phases;
+      },
+      async (err) => {
+        await destroy('Failed');
+        throw err;
+      },
+    );
+    return started;
+  }
+
+  async function startSteps(): Promise<Omit<InitReport, 'initFunctionMs'>> {
+    const t0 = performance.now();
+    await mkdir(tmpDir, { recursive: true });
+    if (deps.code.preparedDir(rev.fn.codeChecksum)) await deps.code.materialize(rev.fn.codeChecksum, codeDir);
+    else await deps.code.extractTo(rev.fn.codeChecksum, codeDir); // not accelerated yet: extract for this instance alone
+    const t1 = performance.now();
+
+    const port = await allocatePort();
+    const spec = recipe.launch(codeDir, instanceEnv(rev, id, codeDir, tmpDir, port));
+    const output: string[] = [];
+    let inited = false;
+    // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
+    const initedLine = new Promise<void>((resolve) => (notifyInited = resolve));
+    proc = startInstanceProcess(spec, (stream, chunk) => {
+      if (!inited && output.length < 200) output.push(chunk.toString('utf8'));
+      log.feed(stream, chunk);
+    });
+    proc.onExit((e) => onProcessExit(e));
+    ca = createCaClient(port, config.instanceConcurrency);
+    const deadline = Date.now() + deps.startDeadlineMs;
+    const listening = recipe.printsMarkers
+      ? await Promise.race([initedLine.then(() => true), proc.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)])
+      : await waitForListen(port, () => proc!.exited !== null, deadline);
+    inited = true;
+    if (!listening) {
+      const exit = proc.exited ?? (await Promise.race([proc.waitExit(), sleep(100).then(() => null)]));
+      const logs = output.join('').slice(-2048);
+      if (exit?.spawnError?.code === 'EACCES') throw new FcError('CAFilePermission', "The CA process cannot be started due to bootstrap file don't have execute permissions");
+      if (exit) {
+        const how = exit.spawnError ? `${exit.spawnError.code}: ${exit.spawnError.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+        throw new FcError('CAExited', `The CA process either cannot be started or exited: ${how}. Logs : ${logs}`);
+      }
+      throw new FcError('FunctionNotStarted', `The CA's http server cannot be started:ContainerStartDuration:${deps.startDeadlineMs * 1e6}. Ping CA failed due to: dial tcp 127.0.0.1:${port}: connection refused. The server must listen on FC_SERVER_PORT (${port}), not a fixed port. Logs : ${logs}`);
+    }
+    return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
+  }
+
+  function onProcessExit(e: ExitInfo) {
+    log.close();
+    stopMemoryWatch();
+    if (state !== 'Stopping' && state !== 'Destroyed' && state !== 'Failed') {
+      if (e.code !== 0 || e.signal) log.system(`Instance ${id} exited unexpectedly (${e.signal ?? `code ${e.code}`})`, null, 'error');
+      void destroy('Destroyed');
+    }
+  }
+
+  type InitOutcome = { ok: true; ms: number } | { ok: false; ms: number; response: CaResponse | null; timedOut: boolean };
+
+  /** The initializer succeeds exactly once per instance; a failure leaves it for the next request to retry. */
+  function ensureInitialized(): Promise<InitOutcome> {
+    if (initialized) return Promise.resolve({ ok: true, ms: 0 });
+    if (!initRun) {
+      initRun = runInitializer().finally(() => (initRun = null));
+    }
+    return initRun;
+  }
+
+  async function runInitializer(): Promise<InitOutcome> {
+    const requestId = randomUUID();
+    setState('Initializing');
+    const t0 = performance.now();
+    const r = await hook('/initialize', 'POST', 'Initialize', requestId, config.initializationTimeout * 1000);
+    const ms = performance.now() - t0;
+    if (r.timedOut) {
+      killReason = 'initializer-timeout';
+      await destroy('Destroyed');
+      return { ok: false, ms, response: null, timedOut: true };
+    }
+    if (r.response && isSuccess(r.response)) {
+      initialized = true;
+      setState(inFlight > 0 ? 'Busy' : 'Idle');
+      return { ok: true, ms };
+    }
+    setState(inFlight > 0 ? 'Busy' : 'Idle');
+    return { ok: false, ms, response: r.response, timedOut: false };
+  }
+
+  /** Calls a lifecycle endpoint, bounded by its timeout. Built-in runtimes print their own Start/End lines. */
+  async function hook(path: string, method: string, phase: 'Initialize' | 'PreFreeze' | 'PreStop', requestId: string, timeoutMs: number) {
+    if (!recipe.printsMarkers) log.system(`FC ${phase} Start RequestId: ${requestId}`, requestId);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    active.add(requestId);
+    try {
+      const headers = commonHeaders(rev, creds, requestId, path, Date.now() + timeoutMs);
+      const response = await ca!.request(method, path, headers, null, { maxBody: MAX_RESPONSE, signal: ac.signal });
+      if (recipe.printsMarkers) await log.waitEnd(phase, requestId, 200);
+      else log.system(`FC ${phase} End RequestId: ${requestId}${isSuccess(response) ? '' : ', Error: Unhandled function error'}`, requestId);
+      return { response, timedOut: false };
+    } catch {
+      if (!recipe.printsMarkers || ac.signal.aborted) log.system(`FC ${phase} End RequestId: ${requestId}, Error: ${ac.signal.aborted ? `${phase} timed out after ${timeoutMs / 1000} seconds` : 'the instance did not answer'}`, requestId, 'error');
+      return { response: null, timedOut: ac.signal.aborted };
+    } finally {
+      clearTimeout(timer);
+      active.delete(requestId);
+    }
+  }
+
+  /** One invocation on the process; `signal` aborts it (timeout). */
+  async function call(requestId: string, method: string, path: string, headers: Record<string, string>, body: Buffer | Readable | null, controlPath: string, signal: AbortSignal): Promise<CaResponse> {
+    active.add(requestId);
+    startMemoryWatch();
+    try {
+      const h = { ...headers, ...commonHeaders(rev, creds, requestId, controlPath, Date.now() + config.timeout * 1000) };
+      const res = await ca!.request(method, path, h, body, { maxBody: MAX_RESPONSE, signal });
+      if (recipe.printsMarkers) await log.waitEnd('Invoke', requestId, 200);
+      return res;
+    } finally {
+      active.delete(requestId);
+      if (active.size === 0) stopMemoryWatch();
+    }
+  }
+
+  function startMemoryWatch() {
+    if (memoryTimer) return;
+    const limit = config.memorySize * 1024 * 1024;
+    memoryTimer = setInterval(() => {
+      if (!proc?.pid) return;
+      const rss = treeRssBytes(proc.pid);
+      if (rss > sampledPeak) sampledPeak = rss;
+      if (rss > limit) {
+        killReason = 'memory';
+        proc.kill();
+      }
+    }, MEMORY_SAMPLE_MS);
+    memoryTimer.unref();
+  }
+
+  function stopMemoryWatch() {
+    if (memoryTimer) clearInterval(memoryTimer);
+    memoryTimer = null;
+  }
+
+  /** A request is placed here: stop the idle clock and make sure the process runs. */
+  async function begin() {
+    inFlight++;
+    lastUsedMono = performance.now();
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    // A request placed on an instance that is still starting waits for it (and shares its start error).
+    if (started && state === 'Starting') await started;
+    if (freezing) await freezing;
+    if (state === 'Frozen') {
+      proc?.thaw();
+      ca?.thawed();
+    }
+    if (state === 'Idle' || state === 'Frozen') setState('Busy');
+  }
+
+  /** A request is done. After the last one: PreFreeze once, then freeze; and start the idle clock. */
+  function end(idleTtlMs: number, onIdleTimeout: () => void) {
+    inFlight--;
+    lastUsedAt = new Date().toISOString();
+    lastUsedMono = performance.now();
+    if (inFlight > 0 || state === 'Stopping' || state === 'Destroyed' || state === 'Failed') return;
+    setState('Idle');
+    idleTimer = setTimeout(onIdleTimeout, idleTtlMs);
+    idleTimer.unref();
+    if (!deps.freeze) return;
+    freezing = freezeNow().finally(() => (freezing = null));
+  }
+
+  async function freezeNow() {
+    const h = config.instanceLifecycleConfig.preFreeze;
+    if (h.handler && initialized) await hook('/pre-freeze', 'GET', 'PreFreeze', randomUUID(), h.timeout * 1000);
+    // FC freezes right after the last request (and PreFreeze); a grace here would let background
+    // timers run, which users rely on not happening.
+    if (inFlight === 0 && state === 'Idle') {
+      proc?.freeze();
+      setState('Frozen');
+    }
+  }
+
+  /** PreStop, then SIGTERM and SIGKILL after a grace; used for idle reclaim, updates and shutdown. */
+  function stop(): Promise<void> {
+    if (!stopping) stopping = doStop();
+    return stopping;
+  }
+
+  async function doStop() {
+    if (idleTimer) clearTimeout(idleTimer);
+    if (freezing) await freezing;
+    const wasFrozen = state === 'Frozen';
+    setState('Stopping');
+    // 1. thaw
+    if (wasFrozen) {
+      proc?.thaw();
+      ca?.thawed();
+    }
+    // 2. PreStop, bounded by its timeout
+    const h = config.instanceLifecycleConfig.preStop;
+    if (h.handler && proc && !proc.exited) await hook('/pre-stop', 'GET', 'PreStop', randomUUID(), h.timeout * 1000);
+    // 3. SIGTERM, SIGKILL after the grace
+    await destroy('Destroyed');
+  }
+
+  async function destroy(final: 'Destroyed' | 'Failed') {
+    if (idleTimer) clearTimeout(idleTimer);
+    stopMemoryWatch();
+    if (proc) await proc.stop(STOP_GRACE_MS);
+    await ca?.close();
+    setState(final);
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  const self = {
+    id,
+    rev,
+    recipe,
+    log,
+    get state() {
+      return state;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get lastUsedMono() {
+      return lastUsedMono;
+    },
+    get draining() {
+      return draining;
+    },
+    get sampledPeak() {
+      return sampledPeak;
+    },
+    get killReason() {
+      return killReason;
+    },
+    get pid() {
+      return proc?.pid ?? null;
+    },
+    get exited() {
+      return proc?.exited ?? null;
+    },
+    waitExit: () => proc?.waitExit() ?? Promise.resolve(null),
+    info,
+    start,
+    ensureInitialized,
+    call,
+    begin,
+    end,
+    stop,
+    /** Stops taking requests; stops once the in-flight ones end. */
+    drain() {
+      draining = true;
+      if (inFlight === 0) void stop();
+    },
+    /** Kills at once (timeout): everything in flight fails. */
+    kill(reason: KillReason) {
+      killReason = reason;
+      proc?.kill();
+    },
+    setBusy: () => setState('Busy'),
+  };
+  return self;
+}
+export type Instance = ReturnType<typeof createInstance>;
+
+export const isSuccess = (r: CaResponse) => {
+  const s = r.headers['x-fc-status'];
+  return s !== undefined ? String(s) === '200' : r.statusCode >= 200 && r.statusCode < 300;
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

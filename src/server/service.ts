@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { createCodeStore } from './code/index.ts';
+import { createHttpApp } from './http/app.ts';
+import { createInvoker } from './invocations/index.ts';
+import { createLiveHub, createLogBus } from './logs/index.ts';
+import { createFunctionOps } from './resources/function-ops.ts';
+import { createScheduler } from './scheduler/index.ts';
+import { openStore } from './store/index.ts';
+import type { AccessKeys } from './http/signature.ts';
+
+export interface FnplayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  maxInstances: number;
+  idleTtlSec: number;
+  keys: AccessKeys;
+  accountId: string;
+  region?: string;
+  startDeadlineSec?: number;
+  /** Freeze idle instances (SIGSTOP) as FC does; off only for measuring what freezing costs. */
+  freeze?: boolean;
+  maxStoredLogLines?: number;
+}
+
+/** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
+export async function startFnplay(cfg: FnplayConfig) {
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const store = openStore(join(cfg.dataDir, 'fnplay.db'));
+  const code = createCodeStore({ dir: join(cfg.dataDir, 'code') });
+  const hub = createLiveHub();
+  const bus = createLogBus({ records: store.records, hub, maxStoredLines: cfg.maxStoredLogLines ?? 1_000_000 });
+  const scheduler = createScheduler({
+    code, bus, hub, dataDir: cfg.dataDir, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
+    startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
+  });
+  const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
+  const functions = createFunctionOps({
+    repo: store.resources, code, hub,
+    onChanged: (service, fn, revision) => void scheduler.drain(service, fn, revision),
+  });
+  functions.resumePreparation();
+
+  const apiToken = randomBytes(24).toString('base64url');
+  const allowedHosts = new Set<string>();
+  const app = createHttpApp({
+    store, code, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
+    region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
+  // Invocations may last up to 24 h: no request timeout on our side either.
+  server.setTimeout?.(0);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port, cfg.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostNames = cfg.host === '127.0.0.1' || cfg.host === 'localhost' ? ['127.0.0.1', 'localhost'] : [cfg.host];
+  for (const h of hostNames) {
+    allowedHosts.add(h);
+    allowedHosts.add(`${h}:${port}`);
+  }
+  const url = `http://${cfg.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    apiToken,
+    scheduler,
+    store,
+    /** Every instance gets PreStop and is stopped; then the store is closed. */
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await scheduler.close();
+        bus.flush();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+export type Fnplay = Awaited<ReturnType<typeof startFnplay>>;

@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+// Each entry moves the schema one version up; `PRAGMA user_version` records how far a data dir has come.
+// Never edit a shipped migration: add the next one.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE services (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,           -- JSON: description, role, logConfig, internetAccess
+    etag TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+  );
+  CREATE TABLE functions (
+    service TEXT NOT NULL REFERENCES services(name),
+    name TEXT NOT NULL,
+    id TEXT NOT NULL,
+    config TEXT NOT NULL,         -- JSON FunctionConfig
+    code_checksum TEXT NOT NULL,
+    code_size INTEGER NOT NULL,
+    acceleration_status TEXT NOT NULL,
+    acceleration_reason TEXT,
+    revision INTEGER NOT NULL,    -- bumped on every change; instances belong to one revision
+    etag TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (service, name)
+  );
+  CREATE TABLE triggers (
+    service TEXT NOT NULL,
+    function TEXT NOT NULL,
+    name TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,           -- JSON: triggerType, triggerConfig, qualifier, description, ...
+    etag TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (service, function, name)
+  );
+  CREATE TABLE on_demand_configs (
+    service TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    function TEXT NOT NULL,
+    maximum_instance_count INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (service, qualifier, function)
+  );
+  CREATE TABLE invocations (
+    request_id TEXT PRIMARY KEY,
+    service TEXT NOT NULL,
+    function TEXT NOT NULL,
+    start_time TEXT NOT NULL,
+    record TEXT NOT NULL          -- JSON InvocationRecord
+  );
+  CREATE INDEX invocations_by_function ON invocations(service, function, start_time);
+  CREATE TABLE logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    service TEXT NOT NULL,
+    function TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    instance_id TEXT,
+    request_id TEXT,
+    level TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX logs_by_function ON logs(service, function, id);
+  CREATE INDEX logs_by_request ON logs(request_id, id);
+  CREATE INDEX logs_by_instance ON logs(instance_id, id);
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
+
+export function openDb(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a crash of the machine may lose the last commits, never corrupt; logs are written often.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db) {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`data dir was written by a newer fnplay (schema ${current}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,16 @@
+import { openDb } from './db.ts';
+import { createResourceRepo } from './resources.ts';
+import { createRecordRepo } from './records.ts';
+
+export type { ServiceRecord, FunctionRecord, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
+export type { RecordRepo, LogQuery } from './records.ts';
+
+export function openStore(file: string) {
+  const db = openDb(file);
+  const settings = {
+    get: (key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null,
+    set: (key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value),
+  };
+  return { resources: createResourceRepo(db), records: createRecordRepo(db), settings, close: () => db.close() };
+}
+export type Store = ReturnType<typeof openStore>;

@@ -1,0 +1,70 @@
+// Shapes the playground API and its SSE stream send to the browser.
+
+export const INSTANCE_STATES = ['Starting', 'Initializing', 'Idle', 'Busy', 'Frozen', 'Stopping', 'Destroyed', 'Failed'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+export interface InstanceInfo {
+  instanceId: string;
+  serviceName: string;
+  functionName: string;
+  qualifier: string;
+  revision: string;
+  state: InstanceState;
+  inFlight: number;
+  concurrency: number;
+  pid: number | null;
+  startedAt: string;
+  lastUsedAt: string | null;
+}
+
+export type LogSource = 'system' | 'stdout' | 'stderr' | 'logger';
+export interface LogLine {
+  id: number;
+  time: string;
+  serviceName: string;
+  functionName: string;
+  qualifier: string;
+  instanceId: string | null;
+  requestId: string | null;
+  level: string;
+  source: LogSource;
+  text: string;
+}
+
+export type InvocationStatus = 'succeeded' | 'failed' | 'timeout' | 'throttled';
+export type InvocationType = 'sync' | 'async' | 'http';
+
+/** The execution summary of one invocation (SPEC §3). */
+export interface InvocationRecord {
+  requestId: string;
+  serviceName: string;
+  functionName: string;
+  qualifier: string;
+  versionId: string;
+  instanceId: string | null;
+  coldStart: boolean;
+  initReport: { pullCodeMs: number; initRuntimeMs: number; initFunctionMs: number } | null;
+  durationMs: number;
+  billedDurationMs: number;
+  memorySizeMB: number;
+  maxMemoryUsedMB: number;
+  codeChecksum: string;
+  status: InvocationStatus;
+  errorType: string | null;
+  invocationType: InvocationType;
+  payloadBytes: number;
+  responseBytes: number;
+  statusCode: number;
+  startTime: string;
+  endTime: string;
+  gbSeconds: number;
+  warning: string | null;
+}
+
+export type AccelerationStatus = 'Preparing' | 'Ready' | 'Failed';
+
+export type LiveEvent =
+  | { type: 'log'; line: LogLine }
+  | { type: 'instance'; instance: InstanceInfo }
+  | { type: 'acceleration'; serviceName: string; functionName: string; status: AccelerationStatus; reason: string | null }
+  | { type: 'invocation'; record: InvocationRecord };
