@@ -62,17 +62,17 @@ export async function jsonBody(c: Context): Promise<unknown> {
   }
 }
 
-/** Reads the raw body, refusing past `max` bytes without buffering the rest. */
+/** Reads the raw body, refusing past `max` bytes without buffering the rest (SPEC §3: 400 InvalidArgument, where FC2-API says EntityTooLarge; SPEC decides). */
 export async function rawBody(c: Context, max: number, what: string): Promise<Buffer> {
   const len = Number(c.req.header('content-length') ?? 0);
-  if (len > max) throw new FcError('EntityTooLarge', `${what} size exceeds maximum allowed size (${max} bytes)`);
+  if (len > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
   const stream = c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.length;
-    if (size > max) throw new FcError('EntityTooLarge', `${what} size exceeds maximum allowed size (${max} bytes)`);
+    if (size > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);

@@ -66,6 +66,9 @@ export function createScheduler(config: SchedulerConfig) {
 
   return {
     async acquire(rev: FunctionRevision, maximumInstanceCount: number | null): Promise<Lease> {
+      if (maximumInstanceCount === 0) {
+        throw new FcError('ResourceExhausted', `function '${rev.fn.config.functionName}' has maximumInstanceCount 0: every invocation is refused`);
+      }
       const warm = pickWarm(rev);
       if (warm) {
         await warm.begin();

@@ -1,4 +1,8 @@
+import { dirname } from 'node:path';
 import type { FunctionRevision } from './types.ts';
+
+// The runtimes' own interpreters (this Node) must be on PATH, as they are in FC's images.
+const SYSTEM_PATH = `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 
 /** Short-lived credentials of one instance: never the account's own key pair (SPEC §8). */
 export interface InstanceCredentials {
@@ -39,7 +43,7 @@ export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials,
 export function instanceEnv(rev: FunctionRevision, instanceId: string, codeDir: string, tmpDir: string, port: number): Record<string, string> {
   const c = rev.fn.config;
   return {
-    PATH: '/usr/local/bin:/usr/bin:/bin',
+    PATH: SYSTEM_PATH,
     HOME: tmpDir,
     LANG: 'C.UTF-8',
     ...c.environmentVariables,

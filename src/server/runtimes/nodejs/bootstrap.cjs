@@ -194,9 +194,6 @@ function startCall(res, ctx, phase) {
   };
   const errorHeaders = (type) => ({ 'content-type': 'application/json', 'x-fc-status': '404', 'x-fc-error-type': type });
   const call = {
-    get done() {
-      return done;
-    },
     ok(status, headers, body) {
       if (!done) finish(status, { ...headers, 'x-fc-status': '200' }, body, '');
     },
@@ -223,7 +220,7 @@ function callUser(fn, args, call, onValue) {
     return call.fail(err);
   }
   const thenable = ret !== null && (typeof ret === 'object' || typeof ret === 'function') && typeof ret.then === 'function';
-  if (thenable || fn.length < args.length) Promise.resolve(ret).then(onValue, (err) => call.fail(err));
+  if (thenable || fn.length < args.length) Promise.resolve(ret).then(onValue, call.fail);
 }
 
 function toBody(v) {
@@ -251,7 +248,7 @@ function runEvent(res, ctx, phase, handler, event) {
   };
   const callback = (err, value) => (err ? call.handled(err) : succeed(value));
   const args = phase === 'Invoke' ? [event, ctx, callback] : [ctx, callback];
-  loadFunction(handler || '').then((fn) => callUser(fn, args, call, succeed), (err) => call.fail(err));
+  loadFunction(handler || '').then((fn) => callUser(fn, args, call, succeed), call.fail);
 }
 
 // ---------------------------------------------------------------- HTTP functions
