@@ -201,8 +201,8 @@ describe('idle TTL and the account cap', () => {
     const { instanceId } = (await smallApi(`/invocations/${rid}`)).body;
     await until(async () => (await smallApi('/functions/svc/idle/instances')).body.instances.length === 0, 'idle reclaim');
     const lines = (await smallApi(`/logs?instanceId=${instanceId}`)).body.lines.map((l: { text: string }) => l.text);
-    expect(lines.some((l: string) => l.includes('idle stop'))).toBe(true);
     expect(lines.some((l: string) => l.startsWith('FC PreStop Start'))).toBe(true);
+    expect(lines.some((l: string) => l.includes('idle stop'))).toBe(true);
   });
 
   it('reclaims the least recently used idle instance at the account cap instead of refusing', async () => {

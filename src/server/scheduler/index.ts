@@ -116,7 +116,8 @@ export function createScheduler(config: SchedulerConfig) {
     },
 
     instancesOf(serviceName: string, functionName: string): Instance[] {
-      return [...(byFunction.get(functionKey(serviceName, functionName)) ?? [])].filter(live);
+      // Stopping ones are listed too: their PreStop is still running.
+      return [...(byFunction.get(functionKey(serviceName, functionName)) ?? [])].filter((i) => i.state !== 'Destroyed' && i.state !== 'Failed');
     },
     get size() {
       return all.size;
