@@ -94,6 +94,22 @@ describe('code store prepare', () => {
     expect(store.preparedDir(checksum)).toBeNull();
   });
 
+  it('fails preparation when a large (streamed) entry is corrupt', async () => {
+    const store = createCodeStore({ dir: tempDir() });
+    const zip = buildZip([{ name: 'big.bin', data: Buffer.alloc(2 * 1024 * 1024, 1) }], { corruptCrcOf: 'big.bin' });
+    const { checksum } = await store.put(zip);
+    expect(await store.prepare(checksum, NODE)).toMatchObject({ status: 'Failed', reason: expect.stringMatching(/'big.bin' is corrupt/) });
+  });
+
+  it('fails preparation when an entry inflates past the size it declares', async () => {
+    const store = createCodeStore({ dir: tempDir() });
+    const { checksum } = await store.put(buildZip([{ name: 'index.js', data: 'x'.repeat(10_000) }], { understateSizeOf: 'index.js' }));
+    expect(await store.prepare(checksum, NODE)).toMatchObject({
+      status: 'Failed',
+      reason: expect.stringMatching(/^code zip entry 'index.js' cannot be extracted: /),
+    });
+  });
+
   describe('nodejs handler file.export', () => {
     it.each([
       ['index.js', 'index.handler'],

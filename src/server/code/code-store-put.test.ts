@@ -87,6 +87,14 @@ describe('code store put', () => {
     expect((await rejection(zip)).message).toBe("code zip entry 'lib/x' lies beneath the symlink 'lib'");
   });
 
+  it('rejects an entry stored beneath a file', async () => {
+    const zip = buildZip([
+      { name: 'a', data: 'file' },
+      { name: 'a/b', data: 'x' },
+    ]);
+    expect((await rejection(zip)).message).toBe("code zip entry 'a/b' lies beneath the file 'a'");
+  });
+
   it('rejects two entries for the same path', async () => {
     const zip = buildZip([
       { name: 'a.js', data: '1' },

@@ -26,7 +26,8 @@ export async function copyTree(source: string, dest: string): Promise<void> {
   try {
     // 1. directories, 2. files in parallel, 3. links, 4. directory modes last so that a
     // read-only directory does not block its own contents
-    for (const dir of ['', ...tree.dirs]) await mkdir(join(dest, dir), { mode: 0o700 });
+    await mkdir(dest, { recursive: true, mode: 0o700 });
+    for (const dir of tree.dirs) await mkdir(join(dest, dir), { mode: 0o700 });
     await inParallel(tree.files, (file) => copyFile(join(source, file), join(dest, file), constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL));
     // Link targets are copied verbatim: prepared links are relative, so they point into the copy.
     await inParallel(tree.links, async (link) => symlink(await readlink(join(source, link)), join(dest, link)));

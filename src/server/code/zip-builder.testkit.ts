@@ -13,7 +13,8 @@ const S_IFLNK = 0o120000;
 const MADE_BY_UNIX = (3 << 8) | 30;
 const DOS_DATE_1980_01_01 = (1 << 5) | 1;
 
-export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string } = {}): Buffer {
+/** corruptCrcOf and understateSizeOf forge one entry's header, the way a hostile zip would. */
+export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string; understateSizeOf?: string } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -24,6 +25,7 @@ export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string } =
     const body = deflate ? deflateRawSync(data) : data;
     const crc = (crc32(data) + (opts.corruptCrcOf === entry.name ? 1 : 0)) >>> 0;
     const method = deflate ? 8 : 0;
+    const size = opts.understateSizeOf === entry.name ? 1 : data.length;
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -33,7 +35,7 @@ export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string } =
     local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     locals.push(local, name, body);
 
@@ -46,7 +48,7 @@ export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string } =
     central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(attr, 38);
     central.writeUInt32LE(offset, 42);

@@ -136,7 +136,8 @@ function responseHeaders(res: CaResponse, type: InvokeRequest['type']): Record<s
   const out: Record<string, string> = {};
   if (type === 'sync') {
     // The SDK parses JSON only for application/json; success bodies are opaque bytes (FC2-API §5.2).
-    out['content-type'] = isSuccess(res) ? 'application/octet-stream' : 'application/json';
+    // Error bodies are JSON from the built-in runtimes, but a custom runtime may fail with plain text.
+    out['content-type'] = !isSuccess(res) && isJson(res.body) ? 'application/json' : 'application/octet-stream';
     return out;
   }
   let size = 0;
@@ -148,6 +149,16 @@ function responseHeaders(res: CaResponse, type: InvokeRequest['type']): Record<s
   }
   if (size > MAX_RESPONSE_HEADER_BYTES) throw new FcError('BadResponse', `the function's response headers exceed 4 KB (${size} bytes)`);
   return out;
+}
+
+function isJson(body: Buffer) {
+  if (body[0] !== 0x7b) return false; // '{'
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
