@@ -92,6 +92,9 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       if (!inst.recipe.printsMarkers) inst.log.system(systemLine.invokeEnd(req.requestId, ok ? '' : UNHANDLED_SUFFIX), req.requestId);
       const warning = res.headers['x-fc-status'] === undefined ? 'the function did not set x-fc-status; FC counts the invocation as succeeded' : null;
       const errorType = ok ? null : String(res.headers['x-fc-error-type'] ?? 'UnhandledInvocationError');
+      // A built-in runtime's own error (it sets x-fc-error-type) reaches an HTTP client as 502, like a crash;
+      // a custom runtime's failure status is the function's answer and passes through.
+      if (req.type === 'http' && res.headers['x-fc-error-type']) res = { ...res, statusCode: 502 };
       return done({ ...rec, warning: inst.recipe.printsMarkers ? null : warning }, { status: ok ? 'succeeded' : 'failed', errorType, durationMs, peak, res });
     } finally {
       deps.scheduler.release(lease);
