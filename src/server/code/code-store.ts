@@ -22,12 +22,22 @@ export interface StoredCode {
 export type Preparation = { status: 'Ready'; dir: string } | { status: 'Failed'; reason: string };
 
 export interface CodeStore {
+  /** Validates the zip (CodeError naming the broken rule) and stores it once under its checksum. */
   put(zip: Buffer): Promise<StoredCode>;
+  /** The stored bytes, for GetFunctionCode; CodeError when no such code is stored. */
   read(checksum: string): Promise<Buffer>;
   has(checksum: string): boolean;
+  /**
+   * Extracts the code once into prepared/<checksum>/ (concurrent calls share the work), then
+   * checks the entry point for this runtime and handler. Failed carries the reason; a failed
+   * check keeps the extracted tree so the runtime can still report its own error.
+   */
   prepare(checksum: string, check: PrepareCheck): Promise<Preparation>;
+  /** The extracted tree if extraction has finished (whatever any entry-point check said), else null. */
   preparedDir(checksum: string): string | null;
+  /** A private writable copy of the prepared tree at `dest`, which must not exist. */
   materialize(checksum: string, dest: string): Promise<void>;
+  /** The unaccelerated path: extracts the stored zip straight into `dest`. */
   extractTo(checksum: string, dest: string): Promise<void>;
 }
 
@@ -36,7 +46,8 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
   const zips = join(opts.dir, 'zips');
   const prepared = join(opts.dir, 'prepared');
   const tmp = join(opts.dir, 'tmp');
-  // Only an interrupted write can leave something in tmp, and the store owns its dir.
+  // Only an interrupted write can leave something in tmp, and one store owns its dir (two
+  // live stores on the same dir would clear each other's work here).
   rmSync(tmp, { recursive: true, force: true });
   for (const d of [zips, prepared, tmp]) mkdirSync(d, { recursive: true });
   // One extraction per checksum at a time; later callers join the one under way.
