@@ -13,11 +13,15 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** `npm start -- --port 0 --data-dir DIR`, exactly as the README says; resolves with the printed URL. */
-function npmStart(dataDir: string, extra: string[] = []) {
+function npmStart(dataDir: string, { direct = false } = {}) {
   const env = { ...process.env };
   delete env.FNPLAY_ACCESS_KEY_ID;
   delete env.FNPLAY_ACCESS_KEY_SECRET;
-  const child = spawn('npm', ['start', '--', '--port', '0', '--data-dir', dataDir, ...extra], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--port', '0', '--data-dir', dataDir];
+  // `direct` runs the service without npm in between, for when the test must kill the service itself.
+  const child = direct
+    ? spawn(process.execPath, ['bin/fnplay.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('npm', ['start', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
@@ -70,6 +74,26 @@ describe('fnplay CLI', () => {
     const c2 = client(await second.url);
     expect((await c2.getFunction('keep', 'f')).data.functionName).toBe('f');
     expect((await c2.invokeFunction('keep', 'f', '')).data).toBe('still here');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('kills the instances a hard-killed service left behind when it starts again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-cli-'));
+    dirs.push(dataDir);
+    const first = npmStart(dataDir, { direct: true });
+    const endpoint = await first.url;
+    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+    const c = new FCClient(creds.accountId, { accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint });
+    await c.createService('s');
+    await c.createFunction('s', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: await zipFiles({ 'index.js': `exports.handler = async () => String(process.pid);` }) } });
+    const pid = Number((await c.invokeFunction('s', 'f', '')).data);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(procState(pid)).not.toBeNull(); // orphaned, and frozen
+    const second = npmStart(dataDir);
+    await second.url;
+    await until(() => procState(pid) === null || procState(pid) === 'Z', 'the leftover instance to be killed');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });

@@ -61,12 +61,13 @@ export async function zipFiles(files: Record<string, string | { content: string;
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes; no fixed sleeps in tests. */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 100);

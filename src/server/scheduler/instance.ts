@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { FcError } from '../errors.ts';
-import { allocatePort, createCaClient, startInstanceProcess, treeRssBytes, waitForListen, type CaResponse, type ExitInfo, type InstanceProcess } from '../instances/index.ts';
+import { allocatePort, createCaClient, recordPid, startInstanceProcess, treeRssBytes, waitForListen, type CaResponse, type ExitInfo, type InstanceProcess } from '../instances/index.ts';
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
@@ -123,6 +123,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
       if (!inited && output.length < 200) output.push(chunk.toString('utf8'));
       log.feed(stream, chunk);
     });
+    if (proc.pid) recordPid(dir, proc.pid);
     proc.onExit((e) => onProcessExit(e));
     ca = createCaClient(port, config.instanceConcurrency);
     const deadline = Date.now() + deps.startDeadlineMs;
