@@ -108,3 +108,40 @@ describe('custom runtime start errors', () => {
     expect(!r.ok && r.error.message).toContain('listening somewhere else');
   });
 });
+
+describe('frozen custom runtime with short keep-alive', () => {
+  it('survives a thawed server closing its idle keep-alive sockets at once', async () => {
+    // A server that closes idle sockets after 50 ms without announcing it (no Keep-Alive header, as
+    // many non-Node servers do). Frozen, its timer fires late, right at thaw, racing the next request
+    // on that socket. The client must retry on a fresh connection instead of failing the invocation.
+    const server = `
+      const net = require('net');
+      net.createServer((sock) => {
+        let buf = Buffer.alloc(0); let idle;
+        const arm = () => { clearTimeout(idle); idle = setTimeout(() => sock.destroy(), 50); };
+        arm();
+        sock.on('data', (c) => {
+          buf = Buffer.concat([buf, c]);
+          const end = buf.indexOf('\\r\\n\\r\\n'); if (end < 0) return;
+          const head = buf.slice(0, end).toString();
+          const len = Number((/content-length: *(\\d+)/i.exec(head) || [0, 0])[1]);
+          if (buf.length < end + 4 + len) return;
+          const body = buf.slice(end + 4, end + 4 + len).toString(); buf = buf.slice(end + 4 + len);
+          const out = JSON.stringify({ echo: body });
+          sock.write('HTTP/1.1 200 OK\\r\\nx-fc-status: 200\\r\\ncontent-length: ' + Buffer.byteLength(out) + '\\r\\n\\r\\n' + out);
+          arm();
+        });
+        sock.on('error', () => {});
+      }).listen(Number(process.env.FC_SERVER_PORT));`;
+    await deployCustom('short-keepalive', { bootstrap: exec('#!/bin/sh\nexec node server.js\n'), 'server.js': server });
+    const { playground, until } = await import('./helpers/service.ts');
+    const api = playground(svc);
+    for (let i = 0; i < 4; i++) {
+      const r = await invoke(svc, 'cr', 'short-keepalive', `round ${i}`);
+      expect(r.ok && JSON.parse(r.data).echo).toBe(`round ${i}`);
+      await until(async () => (await api('/functions/cr/short-keepalive/instances')).body.instances[0]?.state === 'Frozen', 'freeze');
+      const t0 = Date.now();
+      await until(() => Date.now() - t0 > 150, 'the idle close to become overdue');
+    }
+  });
+});

@@ -107,8 +107,7 @@ export const resourceRoutes: Route[] = [
       requireService(deps, serviceName);
       requireLatest(serviceName, qualifier);
       const fn = requireFunction(deps, serviceName, param(c, 'function'));
-      const origin = new URL(c.req.url).origin;
-      return replyJson(c, { url: `${origin}${codeDownloadPath(deps, fn.codeChecksum)}`, checksum: fn.codeChecksum });
+      return replyJson(c, { url: `${publicOrigin(c, deps)}${codeDownloadPath(deps, fn.codeChecksum)}`, checksum: fn.codeChecksum });
     },
   },
   {
@@ -285,6 +284,17 @@ function onDemandTarget(c: Context, deps: HttpDeps) {
 
 function onDemandView(deps: HttpDeps, cfg: { serviceName: string; qualifier: string; functionName: string; maximumInstanceCount: number }) {
   return { resource: `${deps.accountId}#${cfg.serviceName}#${cfg.qualifier}#${cfg.functionName}`, maximumInstanceCount: cfg.maximumInstanceCount };
+}
+
+/**
+ * The origin a client reaches this service at. The SDK sends `Host` without the port (FC2-API §1),
+ * so a port-less Host gets the bound port back from the allowed hosts; else the URL would name port 80.
+ */
+function publicOrigin(c: Context, deps: HttpDeps) {
+  const url = new URL(c.req.url);
+  if (url.port) return url.origin;
+  const bound = [...deps.allowedHosts].find((h) => h.startsWith(`${url.hostname}:`));
+  return bound ? `${url.protocol}//${bound}` : url.origin;
 }
 
 /** getFunctionCode answers a URL; FC's points at OSS, ours at a self-signed, expiring download path. */
