@@ -433,6 +433,31 @@ describe('acceleration (SPEC §6)', () => {
     }, 'the fixed function to be Ready', 30_000);
     expect(fixed.accelerationInfo).not.toHaveProperty('reason');
   });
+
+  /** Creates a function whose handler is missing from a zip that another function already has Ready. */
+  async function sharedZipWithBadHandler(name: string) {
+    const zipFile = await uniqueZip(`'shared'`);
+    await createFn('accel', `${name}-ok`, { code: { zipFile } });
+    await until(async () => (await svc.client.getFunction('accel', `${name}-ok`)).data.accelerationInfo.status === 'Ready', 'the first function to be Ready', 30_000);
+    return createFn('accel', `${name}-bad`, { handler: 'other.handler', code: { zipFile } });
+  }
+
+  it('ends Failed for a handler the zip lacks, even when the same zip is already prepared for another function', async () => {
+    await sharedZipWithBadHandler('shared1');
+    const done = await until(async () => {
+      const g = await svc.client.getFunction('accel', 'shared1-bad');
+      return g.data.accelerationInfo.status === 'Failed' && g.data;
+    }, 'preparation to fail', 30_000);
+    expect(done.accelerationInfo.reason).toMatch(/other/);
+  });
+
+  // BUG (src/server/resources/function-ops.ts, accelerationFor): an already-extracted zip makes a
+  // new function Ready at once without checking its handler, so it shows Ready, then flips to Failed.
+  // Drop `.fails` once fixed.
+  it.fails('never shows Ready for a handler the zip lacks, not even for a moment', async () => {
+    const r = await sharedZipWithBadHandler('shared2');
+    expect(r.data.accelerationInfo.status).not.toBe('Ready');
+  });
 });
 
 describe('HTTP triggers', () => {
@@ -645,7 +670,7 @@ describe('bad input: 400 InvalidArgument, and nothing changes', () => {
       ['code.zipFile not a zip', { code: { zipFile: Buffer.from('hello, this is not a zip file at all').toString('base64') } }, /zip/],
       ['code.zipFile empty', { code: { zipFile: '' } }, /zip/i],
       ['a zip with a ../evil entry', { code: { zipFile: await zip({ 'index.js': 'exports.handler=()=>1', '../evil': 'x' }) } }, /\.\.\/.*escapes the code directory/],
-      ['a zip with an absolute entry', { code: { zipFile: await zip({ 'index.js': 'exports.handler=()=>1', '/etc/evil': 'x' }) } }, /evil/],
+      ['a zip with an absolute entry', { code: { zipFile: await zip({ 'index.js': 'exports.handler=()=>1', '/etc/evil': 'x' }) } }, /absolute path/],
       ['code from OSS', { code: { ossBucketName: 'b', ossObjectName: 'o' } }, /OSS/],
     ];
     for (const [what, patch, message] of cases) {

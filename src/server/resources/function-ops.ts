@@ -91,10 +91,8 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       });
   }
 
-  function accelerationFor(checksum: string) {
-    // Identical code that is already prepared is Ready at once: it is stored and extracted once.
-    return code.preparedDir(checksum) ? { status: 'Ready' as const, reason: null } : { status: 'Preparing' as const, reason: null };
-  }
+  // Even identical, already extracted code goes through prepare(): its entry point check depends on the handler.
+  const preparing = () => ({ status: 'Preparing' as const, reason: null });
 
   return {
     async create(service: ServiceRecord, raw: unknown): Promise<FunctionRecord> {
@@ -108,7 +106,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       const config = mergeConfig(body, null);
       const fn: FunctionRecord = {
         serviceName: service.serviceName, functionId: randomUUID(), config, codeChecksum: stored.checksum, codeSize: stored.size,
-        acceleration: accelerationFor(stored.checksum), revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
+        acceleration: preparing(), revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
       };
       repo.putFunction(fn);
       prepare(fn);
@@ -124,7 +122,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       const recheck = stored || config.handler !== prev.config.handler || config.runtime !== prev.config.runtime;
       const fn: FunctionRecord = {
         ...prev, config, codeChecksum: checksum, codeSize: stored?.size ?? prev.codeSize,
-        acceleration: recheck ? accelerationFor(checksum) : prev.acceleration,
+        acceleration: recheck ? preparing() : prev.acceleration,
         revision: prev.revision + 1, lastModifiedTime: isoNow(), etag: newEtag(),
       };
       repo.putFunction(fn);
