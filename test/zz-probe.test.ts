@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, it, expect } from 'vitest';
-import { startTestService, zipFiles, type TestService } from './helpers/service.ts';
-let svc: TestService;
-beforeAll(async () => { svc = await startTestService(); });
-afterAll(() => svc.close());
-const settle = (ps: Promise<any>[]) => Promise.allSettled(ps).then((rs) => rs.map((r) => r.status === 'fulfilled' ? 'ok' : (r.reason as any).code));
+import { it } from 'vitest';
+import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFnplay } from '../src/server/service.ts';
+function raw(host: string, port: number, hostHeader: string) {
+  return new Promise<number>((resolve, reject) => {
+    const req = request({ host, port, path: '/', headers: { host: hostHeader }, setHost: false }, (res) => { res.resume(); resolve(res.statusCode!); });
+    req.on('error', reject); req.end();
+  });
+}
 it('probe', async () => {
-  await svc.client.createService('s');
-  const z1 = await zipFiles({ 'index.js': 'exports.handler=async()=>1' });
-  const z2 = await zipFiles({ 'index.js': 'exports.handler=async()=>2' });
-  console.log('create race', await settle([
-    svc.client.createFunction('s', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: z1 } }),
-    svc.client.createFunction('s', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: z2 } }),
-  ]));
-  const g = await svc.client.getFunction('s', 'f');
-  console.log('update race', await settle([
-    svc.client.updateFunction('s', 'f', { code: { zipFile: z1 } }, { 'if-match': g.headers.etag }),
-    svc.client.updateFunction('s', 'f', { code: { zipFile: z2 } }, { 'if-match': g.headers.etag }),
-  ]));
-  console.log('update/delete race', await settle([
-    svc.client.updateFunction('s', 'f', { code: { zipFile: z1 } }),
-    svc.client.deleteFunction('s', 'f'),
-  ]));
-  console.log('after', await settle([svc.client.getFunction('s', 'f')]));
-  await svc.client.deleteFunction('s', 'f').catch(() => {});
-  console.log('create/delete service race', await settle([
-    svc.client.createFunction('s', { functionName: 'g', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: z1 } }),
-    svc.client.deleteService('s'),
-  ]));
-  console.log('svc alive', await settle([svc.client.listServices()]));
+  for (const h of ['::1', '0.0.0.0']) {
+    const s = await startFnplay({ host: h, port: 0, dataDir: mkdtempSync(join(tmpdir(), 'p-')), maxInstances: 10, idleTtlSec: 60, keys: { accessKeyId: 'a', accessKeySecret: 'b' }, accountId: '1' });
+    console.log(h, s.url, await raw(h === '::1' ? '::1' : '127.0.0.1', s.port, h === '::1' ? `[::1]:${s.port}` : `127.0.0.1:${s.port}`), await raw(h === '::1' ? '::1' : '127.0.0.1', s.port, h === '::1' ? `[::1]` : `localhost`));
+    await s.close();
+  }
 });

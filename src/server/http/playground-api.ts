@@ -4,6 +4,7 @@ import { FcError } from '../errors.ts';
 import type { LiveEvent } from '../../shared/observe.ts';
 import { param, requireFunction, requireService, type HttpDeps } from './context.ts';
 import { functionView } from './views.ts';
+import { registerDeployRoutes } from './playground-deploy.ts';
 
 /**
  * What the browser needs beyond the FC API: invocation records, log history, instances, and one
@@ -11,6 +12,8 @@ import { functionView } from './views.ts';
  */
 export function playgroundApi(deps: HttpDeps) {
   const api = new Hono();
+
+  registerDeployRoutes(api, deps);
 
   api.get('/info', (c) => c.json({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances }));
 

@@ -1,0 +1,103 @@
+import { create } from 'zustand';
+import type { AccelerationStatus, InstanceInfo, InstanceState, InvocationRecord, LiveEvent, LogLine } from '../../shared/observe.ts';
+import { apiToken } from './client.ts';
+
+const MAX_LINES = 5000;
+const MAX_TRANSITIONS = 200;
+
+export interface InstanceTrack {
+  info: InstanceInfo;
+  /** state changes seen live, oldest first: what the timeline draws */
+  transitions: { state: InstanceState; at: number }[];
+}
+
+/** Everything the service pushes: log lines, instance states, acceleration, finished invocations. */
+interface LiveState {
+  connected: boolean;
+  lines: LogLine[];
+  instances: Record<string, InstanceTrack>;
+  acceleration: Record<string, { status: AccelerationStatus; reason: string | null }>;
+  lastInvocation: InvocationRecord | null;
+  apply(e: LiveEvent): void;
+  setConnected(c: boolean): void;
+  clearLines(): void;
+  /** seeds instances fetched over HTTP (those that started before the page connected) */
+  seedInstances(list: InstanceInfo[]): void;
+}
+
+export const fnKey = (service: string, fn: string) => `${service}/${fn}`;
+
+export const useLive = create<LiveState>()((set) => ({
+  connected: false,
+  lines: [],
+  instances: {},
+  acceleration: {},
+  lastInvocation: null,
+  apply: (e) =>
+    set((s) => {
+      switch (e.type) {
+        case 'log': {
+          const lines = s.lines.length >= MAX_LINES ? [...s.lines.slice(-MAX_LINES + 1), e.line] : [...s.lines, e.line];
+          return { lines };
+        }
+        case 'instance': {
+          const prev = s.instances[e.instance.instanceId];
+          const transitions = [...(prev?.transitions ?? []), { state: e.instance.state, at: Date.now() }].slice(-MAX_TRANSITIONS);
+          return { instances: { ...s.instances, [e.instance.instanceId]: { info: e.instance, transitions } } };
+        }
+        case 'acceleration':
+          return { acceleration: { ...s.acceleration, [fnKey(e.serviceName, e.functionName)]: { status: e.status, reason: e.reason } } };
+        case 'invocation':
+          return { lastInvocation: e.record };
+      }
+    }),
+  setConnected: (connected) => set({ connected }),
+  clearLines: () => set({ lines: [] }),
+  seedInstances: (list) =>
+    set((s) => {
+      const instances = { ...s.instances };
+      for (const info of list) {
+        if (!instances[info.instanceId]) instances[info.instanceId] = { info, transitions: [{ state: info.state, at: Date.parse(info.startedAt) || Date.now() }] };
+      }
+      return { instances };
+    }),
+}));
+
+/**
+ * One SSE connection for the whole page. EventSource cannot send the token header, so this reads
+ * the stream with fetch; it reconnects with a growing delay when the service goes away.
+ */
+export function connectLive(signal: AbortSignal) {
+  let delay = 250;
+  const run = async () => {
+    while (!signal.aborted) {
+      try {
+        const res = await fetch('/api/events', { headers: { 'x-fnplay-token': apiToken() }, signal });
+        if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+        useLive.getState().setConnected(true);
+        delay = 250;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+            if (data && !block.startsWith('event: ready')) useLive.getState().apply(JSON.parse(data) as LiveEvent);
+          }
+        }
+      } catch {
+        // the service restarted or the page is leaving: try again below
+      }
+      useLive.getState().setConnected(false);
+      if (signal.aborted) return;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+  };
+  void run();
+}

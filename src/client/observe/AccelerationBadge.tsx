@@ -1,0 +1,4 @@
+/** Placeholder until this badge is built. */
+export function AccelerationBadge() {
+  return <span aria-label="Acceleration status">—</span>;
+}

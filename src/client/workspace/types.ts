@@ -1,0 +1,44 @@
+import type { Runtime } from '../../shared/function-config.ts';
+
+export interface WorkspaceFile {
+  content: string;
+  /** the unix exec bit, kept through zip import/export (a custom runtime's bootstrap needs it) */
+  executable: boolean;
+}
+
+export type FunctionType = 'event' | 'http';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'PATCH' | 'OPTIONS';
+
+/** The manifest as the form edits it; converted to FC's function fields on deploy. */
+export interface ManifestDraft {
+  serviceName: string;
+  functionName: string;
+  description: string;
+  runtime: Runtime;
+  handler: string;
+  functionType: FunctionType;
+  memorySize: number;
+  timeout: number;
+  instanceConcurrency: number;
+  initializer: string;
+  initializationTimeout: number;
+  preFreezeHandler: string;
+  preFreezeTimeout: number;
+  preStopHandler: string;
+  preStopTimeout: number;
+  environmentVariables: [string, string][];
+  /** custom runtimes: the start command and its args */
+  command: string[];
+  args: string[];
+  caPort: number;
+  httpMethods: HttpMethod[];
+  httpAuthType: 'anonymous' | 'function';
+}
+
+export interface HttpRequestDraft {
+  method: HttpMethod;
+  path: string;
+  query: [string, string][];
+  headers: [string, string][];
+  body: string;
+}
