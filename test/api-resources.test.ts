@@ -400,7 +400,7 @@ describe('functions', () => {
 });
 
 describe('acceleration (SPEC §6)', () => {
-  it('goes Preparing → Ready, and identical code is Ready at once', async () => {
+  it('goes Preparing → Ready, for identical code too (its handler is checked again)', async () => {
     const zipFile = await uniqueZip(`'accel'`);
     const r = await createFn('accel', 'ready', { code: { zipFile } });
     expect(r.data.accelerationInfo).toEqual({ status: 'Preparing' });
@@ -410,8 +410,9 @@ describe('acceleration (SPEC §6)', () => {
     }, 'the code to be prepared', 30_000);
     expect(ready.accelerationInfo).toEqual({ status: 'Ready' });
     const twin = await createFn('accel', 'twin', { code: { zipFile } });
-    expect(twin.data.accelerationInfo).toEqual({ status: 'Ready' });
     expect(twin.data.codeChecksum).toBe(r.data.codeChecksum);
+    expect(['Preparing', 'Ready']).toContain(twin.data.accelerationInfo.status);
+    await until(async () => (await svc.client.getFunction('accel', 'twin')).data.accelerationInfo.status === 'Ready', 'the twin to be Ready', 30_000);
   });
 
   it('fails with a reason when the handler file is missing, and recovers when the handler is fixed', async () => {
@@ -451,10 +452,7 @@ describe('acceleration (SPEC §6)', () => {
     expect(done.accelerationInfo.reason).toMatch(/other/);
   });
 
-  // BUG (src/server/resources/function-ops.ts, accelerationFor): an already-extracted zip makes a
-  // new function Ready at once without checking its handler, so it shows Ready, then flips to Failed.
-  // Drop `.fails` once fixed.
-  it.fails('never shows Ready for a handler the zip lacks, not even for a moment', async () => {
+  it('never shows Ready for a handler the zip lacks, not even for a moment', async () => {
     const r = await sharedZipWithBadHandler('shared2');
     expect(r.data.accelerationInfo.status).not.toBe('Ready');
   });
@@ -745,6 +743,46 @@ describe('bad input: 400 InvalidArgument, and nothing changes', () => {
     expect((await svc.client.invokeFunction('bad', 'victim', '')).data).toBe('ok');
     const g = await svc.client.getFunction('bad', 'victim');
     expect(g.data).toMatchObject({ description: 'orig', initializer: 'index.init', environmentVariables: { K: 'v' }, memorySize: 256 });
+  });
+});
+
+// BUG (src/server/resources/function-ops.ts, create/update): the existence and If-Match checks run
+// before `await storeCode(...)`, and the write after it is an upsert, so requests that overlap
+// there all succeed. Whether two HTTP requests overlap depends on timing, so these are skipped
+// rather than `.fails`; run them by hand once the checks move after the await.
+describe('concurrent writes', () => {
+  const settle = (ps: Promise<unknown>[]) =>
+    Promise.allSettled(ps).then((rs) => rs.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as FcErr).code)).sort());
+
+  it.skip('lets exactly one of two simultaneous creates of a function win', async () => {
+    await ensureService('race');
+    const [z1, z2] = [await uniqueZip(`1`), await uniqueZip(`2`)];
+    const body = (zipFile: string) => ({ functionName: 'twin', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
+    expect(await settle([svc.client.createFunction('race', body(z1)), svc.client.createFunction('race', body(z2))])).toEqual(['FunctionAlreadyExists', 'ok']);
+  });
+
+  it.skip('lets exactly one of two updates with the same If-Match win', async () => {
+    const { headers } = await createFn('race', 'etag');
+    const [z1, z2] = [await uniqueZip(`1`), await uniqueZip(`2`)];
+    const up = (zipFile: string) => svc.client.updateFunction('race', 'etag', { code: { zipFile } }, { 'if-match': headers.etag });
+    expect(await settle([up(z1), up(z2)])).toEqual(['PreconditionFailed', 'ok']);
+  });
+
+  it.skip('does not bring a deleted function back through an update that overlapped the delete', async () => {
+    await createFn('race', 'ghost');
+    await Promise.allSettled([svc.client.updateFunction('race', 'ghost', { code: { zipFile: await uniqueZip() } }), svc.client.deleteFunction('race', 'ghost')]);
+    const names = (await svc.client.listFunctions('race')).data.functions.map((f: { functionName: string }) => f.functionName);
+    // either order is fine, as long as the delete that answered 204 is not undone
+    if (names.includes('ghost')) throw new Error('the function was deleted (204) and is back');
+  });
+
+  it.skip('answers a create that overlaps the service\'s deletion with ServiceNotFound, not 500', async () => {
+    await ensureService('race-svc');
+    const r = await settle([
+      svc.client.createFunction('race-svc', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: await uniqueZip() } }),
+      svc.client.deleteService('race-svc'),
+    ]);
+    expect(r).not.toContain('InternalServerError');
   });
 });
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFnplay } from './service.ts';
+import { ensureUiBundle } from './ui-build.ts';
 
 const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze]`;
 
@@ -66,6 +67,7 @@ async function main() {
   const loopback = args.host === '127.0.0.1' || args.host === 'localhost' || args.host === '::1';
   if (!loopback && !process.env.FNPLAY_ACCESS_KEY_ID) fail(`binding to ${args.host} runs code for anyone who reaches it: set FNPLAY_ACCESS_KEY_ID and FNPLAY_ACCESS_KEY_SECRET first`);
 
+  await ensureUiBundle();
   const fnplay = await startFnplay({
     host: args.host!, port, dataDir,
     maxInstances: intFlag(args['max-instances'], 'max-instances', 300, 1),

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize, extname } from 'node:path';
+import { dirname, join, normalize, extname } from 'node:path';
+import { UI_INDEX } from '../ui-build.ts';
 import { Hono } from 'hono';
 import type { HttpDeps } from './context.ts';
 
-const UI_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'ui');
+const UI_DIR = dirname(UI_INDEX);
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };
 
 /** The SPA: the page carries the per-start API token in a meta tag, so only a page fnplay served holds it. */

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+const ROOT = join(__dirname, '..');
+
+/** The real service, started the way a user starts it, on a random port with a fresh data dir. */
+async function startService(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['bin/fnplay.js', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 120_000);
+    const check = () => {
+      const m = /fnplay listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(deadline);
+        resolve(m[1]);
+      } else setTimeout(check, 50);
+    };
+    child.on('exit', (code) => reject(new Error(`service exited with ${code}:\n${out}`)));
+    check();
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const test = base.extend<{ app: Page }, { service: { url: string } }>({
+  service: [
+    async ({}, use) => {
+      const svc = await startService();
+      await use(svc);
+      await svc.stop();
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, service }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(service.url);
+    await use(page);
+    expect(errors, 'console errors').toEqual([]);
+  },
+});
+export { expect };

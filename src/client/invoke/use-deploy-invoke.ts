@@ -1,0 +1,75 @@
+import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../api/client.ts';
+import { deployRequestOf } from '../workspace/deploy-request.ts';
+import { useWorkspace } from '../workspace/store.ts';
+import { filesToZip, toBase64 } from '../workspace/zip.ts';
+import { useDeployedSnapshot } from '../editor/deployed-snapshot.ts';
+import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
+import { useSession, type ActionError } from './session.ts';
+
+/** FC puts the field first in InvalidArgument messages (`memorySize: must be …`): point the form at it. */
+function toActionError(action: ActionError['action'], err: unknown): ActionError {
+  if (err instanceof ApiError) {
+    const field = err.code === 'InvalidArgument' ? /^([A-Za-z][\w.]*): /.exec(err.message)?.[1] : undefined;
+    return { action, code: err.code, message: err.message, field };
+  }
+  return { action, code: 'NetworkError', message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Deploy sends what changed (code, manifest, or both); Invoke deploys first when anything changed,
+ * then invokes. Errors land in the session next to the action (and field) that caused them.
+ */
+export function useDeployInvoke() {
+  const queryClient = useQueryClient();
+  const session = useSession();
+
+  const deploy = useCallback(async (): Promise<boolean> => {
+    const ws = useWorkspace.getState();
+    const code = fingerprintCode(ws.files, ws.folders);
+    const manifest = fingerprintManifest(ws.manifest);
+    if (ws.deployed && ws.deployed.code === code && ws.deployed.manifest === manifest) return true;
+    useSession.getState().set({ phase: 'deploying', error: null });
+    try {
+      const exists = await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName).then(() => true, () => false);
+      const codeChanged = !exists || !ws.deployed || ws.deployed.code !== code;
+      const zipFile = codeChanged ? toBase64(await filesToZip(ws.files, ws.folders)) : null;
+      await api.deploy(deployRequestOf(ws.manifest, zipFile));
+      useWorkspace.getState().markDeployed({ code, manifest });
+      useDeployedSnapshot.getState().remember(Object.fromEntries(Object.entries(ws.files).map(([p, f]) => [p, f.content])));
+      void queryClient.invalidateQueries();
+      useSession.getState().set({ phase: 'idle' });
+      return true;
+    } catch (err) {
+      useSession.getState().set({ phase: 'idle', error: toActionError('deploy', err) });
+      return false;
+    }
+  }, [queryClient]);
+
+  const invoke = useCallback(async () => {
+    if (useSession.getState().phase !== 'idle') return;
+    if (!(await deploy())) return;
+    const ws = useWorkspace.getState();
+    const { serviceName, functionName, functionType } = ws.manifest;
+    useSession.getState().set({ phase: 'invoking', error: null, selectedRequestId: null });
+    try {
+      const result =
+        functionType === 'http'
+          ? await api.invokeHttp(serviceName, functionName, {
+              method: ws.httpRequest.method,
+              path: ws.httpRequest.path || '/',
+              query: ws.httpRequest.query.filter(([k]) => k),
+              headers: ws.httpRequest.headers.filter(([k]) => k),
+              bodyBase64: btoa(unescape(encodeURIComponent(ws.httpRequest.body))),
+            })
+          : await api.invokeEvent(serviceName, functionName, ws.payload);
+      useSession.getState().set({ phase: 'idle', result });
+      void queryClient.invalidateQueries({ queryKey: ['invocations', serviceName, functionName] });
+    } catch (err) {
+      useSession.getState().set({ phase: 'idle', error: toActionError('invoke', err) });
+    }
+  }, [deploy, queryClient]);
+
+  return { deploy, invoke, phase: session.phase, error: session.error };
+}

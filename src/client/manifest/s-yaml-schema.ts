@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { splitTokens } from './command-tokens.ts';
+
+/**
+ * The part of a Serverless Devs `s.yaml` (edition 1.0.0, fc component) fnplay reads. Objects are
+ * loose: real files carry vpcConfig, logConfig, layers and more, which are ignored, not refused.
+ * `null` counts as absent, because `initializer:` with nothing after it is how YAML says "unset".
+ */
+const num = z.number().nullish();
+const str = z.string().nullish();
+/** Serverless Devs writes command/args as lists; a single string is split like the form splits it. */
+const tokens = z
+  .union([z.array(z.union([z.string(), z.number()]).transform(String)), z.string().transform(splitTokens)])
+  .nullish();
+const hook = z.looseObject({ handler: str, timeout: num }).nullish();
+/** `PORT: 8080` is a number to YAML and a string to FC: scalars are taken as their text. */
+const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const sYamlFunction = z.looseObject({
+  name: z.string(),
+  description: str,
+  runtime: z.string(),
+  handler: str,
+  memorySize: num,
+  timeout: num,
+  instanceConcurrency: num,
+  initializer: str,
+  initializationTimeout: num,
+  instanceLifecycleConfig: z.looseObject({ preFreeze: hook, preStop: hook }).nullish(),
+  environmentVariables: z.record(z.string(), envValue).nullish(),
+  customRuntimeConfig: z.looseObject({ command: tokens, args: tokens }).nullish(),
+  caPort: num,
+  codeUri: str,
+});
+
+export const sYamlTrigger = z.looseObject({
+  name: str,
+  type: z.string(),
+  config: z.looseObject({ authType: str, methods: z.array(z.string()).nullish() }).nullish(),
+});
+
+export const sYamlFcService = z.looseObject({
+  component: z.string(),
+  props: z.looseObject({
+    region: str,
+    service: z.looseObject({ name: z.string(), description: str }),
+    function: sYamlFunction,
+    triggers: z.array(sYamlTrigger).nullish(),
+  }),
+});
+export type SYamlFcService = z.infer<typeof sYamlFcService>;
+
+/** `fc`, `devsapp/fc`, optionally pinned (`fc@0.1.2`); not `fc3`, whose props are flat (edition 3.0.0). */
+export const isFcComponent = (component: unknown) =>
+  typeof component === 'string' && /^(devsapp\/)?fc(@[\w.-]+)?$/.test(component.trim());

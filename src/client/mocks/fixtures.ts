@@ -1,0 +1,88 @@
+import type { InstanceInfo, InvocationRecord, LogLine } from '../../shared/observe.ts';
+import type { PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
+
+// Small, complete objects of every shape the API sends, so a test states only what it is about.
+
+export const SERVICE = 'playground';
+export const FUNCTION = 'hello';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function makeRecord(patch: Partial<InvocationRecord> = {}): InvocationRecord {
+  const start = Date.parse(patch.startTime ?? '2025-01-01T10:00:00.000Z');
+  return {
+    requestId: 'req-1',
+    serviceName: SERVICE,
+    functionName: FUNCTION,
+    qualifier: 'LATEST',
+    versionId: 'LATEST',
+    instanceId: 'c-inst-1',
+    coldStart: false,
+    initReport: null,
+    durationMs: 3.05,
+    billedDurationMs: 4,
+    memorySizeMB: 128,
+    maxMemoryUsedMB: 10.77,
+    codeChecksum: '123',
+    status: 'succeeded',
+    errorType: null,
+    invocationType: 'sync',
+    payloadBytes: 2,
+    responseBytes: 2,
+    statusCode: 200,
+    startTime: iso(start),
+    endTime: iso(start + (patch.durationMs ?? 3.05)),
+    gbSeconds: 0.0005,
+    warning: null,
+    ...patch,
+  };
+}
+
+export function makeColdRecord(patch: Partial<InvocationRecord> = {}): InvocationRecord {
+  return makeRecord({ coldStart: true, initReport: { pullCodeMs: 1.5, initRuntimeMs: 80.25, initFunctionMs: 12 }, ...patch });
+}
+
+export function makeLine(patch: Partial<LogLine> & { id: number }): LogLine {
+  return {
+    time: iso(Date.parse('2025-01-01T10:00:00.000Z') + patch.id),
+    serviceName: SERVICE,
+    functionName: FUNCTION,
+    qualifier: 'LATEST',
+    instanceId: 'c-inst-1',
+    requestId: 'req-1',
+    level: 'info',
+    source: 'stdout',
+    text: `line ${patch.id}`,
+    ...patch,
+  };
+}
+
+export function makeInstance(patch: Partial<InstanceInfo> = {}): InstanceInfo {
+  return {
+    instanceId: 'c-inst-1',
+    serviceName: SERVICE,
+    functionName: FUNCTION,
+    qualifier: 'LATEST',
+    revision: '1',
+    state: 'Idle',
+    inFlight: 0,
+    concurrency: 1,
+    pid: 4242,
+    startedAt: iso(Date.now() - 30_000),
+    lastUsedAt: iso(Date.now() - 12_000),
+    ...patch,
+  };
+}
+
+const toBase64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+export function makeResult(body: string | Uint8Array, patch: Partial<PlaygroundInvokeResponse> = {}): PlaygroundInvokeResponse {
+  const bodyBase64 = typeof body === 'string' ? toBase64(body) : btoa(String.fromCharCode(...body));
+  return {
+    statusCode: 200,
+    headers: { 'x-fc-request-id': 'req-1', 'content-type': 'application/json' },
+    bodyBase64,
+    record: makeRecord(),
+    ...patch,
+  };
+}

@@ -1,0 +1,33 @@
+import { http, HttpResponse } from 'msw';
+import type { FunctionView } from '../api/client.ts';
+import { FUNCTION } from './fixtures.ts';
+
+/** FC's error body, as the service answers platform errors. */
+export const fcError = (status: number, code: string, message: string) =>
+  HttpResponse.json({ ErrorCode: code, ErrorMessage: message }, { status });
+
+export function makeFunctionView(patch: Partial<FunctionView> = {}): FunctionView {
+  return {
+    functionName: FUNCTION,
+    runtime: 'nodejs18',
+    handler: 'index.handler',
+    codeChecksum: '123',
+    codeSize: 300,
+    accelerationInfo: { status: 'Ready' },
+    lastModifiedTime: '2025-01-01T10:00:00Z',
+    ...patch,
+  };
+}
+
+/**
+ * A quiet, empty service: a deployed, accelerated function with no invocations, logs or
+ * instances. Tests override the routes they are about with `server.use(...)`.
+ */
+export const handlers = [
+  http.get('/api/functions/:service/:function', () => HttpResponse.json(makeFunctionView())),
+  http.get('/api/functions/:service/:function/invocations', () => HttpResponse.json({ invocations: [] })),
+  http.get('/api/functions/:service/:function/instances', () => HttpResponse.json({ instances: [] })),
+  http.post('/api/functions/:service/:function/reclaim', () => HttpResponse.json({ ok: true })),
+  http.get('/api/invocations/:requestId', ({ params }) => fcError(404, 'InvocationNotFound', `invocation '${String(params.requestId)}' does not exist`)),
+  http.get('/api/logs', () => HttpResponse.json({ lines: [] })),
+];

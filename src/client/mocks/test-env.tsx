@@ -1,0 +1,38 @@
+import type { ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { render } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useLive } from '../api/live.ts';
+import { useSession } from '../invoke/session.ts';
+import { useWorkspace } from '../workspace/store.ts';
+import { handlers } from './handlers.ts';
+import { FUNCTION, SERVICE } from './fixtures.ts';
+
+/**
+ * Starts msw with the default handlers for one test file and puts the page's stores back to a
+ * fresh state after each test. Returns the server, for `server.use(...)` overrides.
+ */
+export function useMockApi() {
+  const server = setupServer(...handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    server.resetHandlers();
+    resetStores();
+  });
+  afterAll(() => server.close());
+  resetStores();
+  return server;
+}
+
+export function resetStores() {
+  useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null });
+  useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
+  useWorkspace.getState().setManifest({ serviceName: SERVICE, functionName: FUNCTION });
+}
+
+/** Renders with a fresh react-query client (no retries, so errors show at once). */
+export function renderWithQuery(ui: ReactNode) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+  return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
+}
