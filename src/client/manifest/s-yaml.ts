@@ -1,0 +1,144 @@
+import { Document, parse, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { httpTriggerConfig, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
+import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import type { HttpMethod, ManifestDraft } from '../workspace/types.ts';
+import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
+
+export const DEFAULT_REGION = 'cn-hangzhou';
+const TRIGGER_NAME = 'httpTrigger';
+const HEADER = ' Serverless Devs s.yaml (edition 1.0.0, fc component), exported by fnplay.\n Deploy the code folder with `s deploy`; import this file back into fnplay to restore the manifest.';
+
+/** YAML can hold NaN (an emptied number input); s.yaml cannot, so an unset number is left out. */
+const finite = (n: number) => (Number.isFinite(n) ? n : undefined);
+
+/**
+ * The draft as a Serverless Devs s.yaml. Core fields are always written; optional ones only when
+ * they differ from fnplay's defaults (which is also what import fills in), so the file stays short
+ * and imports back to the same draft. Custom runtime settings are written for custom runtimes, and
+ * for others only if set, so nothing typed is lost; the HTTP trigger only for HTTP functions.
+ */
+export function manifestToSYaml(m: ManifestDraft, options: { region?: string } = {}): string {
+  const D = DEFAULT_MANIFEST;
+  const hook = (handler: string, timeout: number, defaultTimeout: number) =>
+    handler !== '' || timeout !== defaultTimeout ? { handler, timeout: finite(timeout) } : undefined;
+  const preFreeze = hook(m.preFreezeHandler, m.preFreezeTimeout, D.preFreezeTimeout);
+  const preStop = hook(m.preStopHandler, m.preStopTimeout, D.preStopTimeout);
+  const custom = isCustomRuntime(m.runtime);
+  const env = m.environmentVariables.filter(([k, v]) => k !== '' || v !== '');
+
+  const fn = {
+    name: m.functionName,
+    description: m.description || undefined,
+    runtime: m.runtime,
+    handler: m.handler,
+    memorySize: finite(m.memorySize),
+    timeout: finite(m.timeout),
+    instanceConcurrency: finite(m.instanceConcurrency),
+    ...(m.initializer !== '' || m.initializationTimeout !== D.initializationTimeout
+      ? { initializer: m.initializer, initializationTimeout: finite(m.initializationTimeout) }
+      : {}),
+    instanceLifecycleConfig: preFreeze || preStop ? { preFreeze, preStop } : undefined,
+    environmentVariables: env.length > 0 ? Object.fromEntries(env) : undefined,
+    customRuntimeConfig: custom || m.command.length > 0 || m.args.length > 0 ? { command: m.command, args: m.args } : undefined,
+    caPort: custom || m.caPort !== D.caPort ? finite(m.caPort) : undefined,
+    codeUri: './code',
+  };
+  const triggers =
+    m.functionType === 'http' ? [{ name: TRIGGER_NAME, type: 'http', config: { authType: m.httpAuthType, methods: m.httpMethods } }] : undefined;
+
+  const doc = new Document({
+    edition: '1.0.0',
+    name: m.serviceName,
+    access: 'default',
+    services: {
+      [m.functionName || 'function']: {
+        component: 'fc',
+        props: { region: options.region ?? DEFAULT_REGION, service: { name: m.serviceName }, function: fn, triggers },
+      },
+    },
+  });
+  doc.commentBefore = HEADER;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * The manifest draft an s.yaml describes: the first service whose component is fc. Fields the file
+ * leaves out take fnplay's defaults. Throws an Error that says what is wrong (and where) for text
+ * that is not YAML, has no fc service, or holds a value of the wrong type.
+ */
+export function sYamlToManifest(text: string): ManifestDraft {
+  const root = parseYaml(text);
+  if (!isRecord(root)) throw new Error('s.yaml must be a YAML mapping with edition, name and services');
+  if (!isRecord(root.services)) {
+    if ('resources' in root) throw new Error('this s.yaml uses `resources` (edition 3.0.0, fc3 component); fnplay reads edition 1.0.0 files with `services`');
+    throw new Error('s.yaml has no `services` mapping: expected services.<name>.component: fc with props.service and props.function');
+  }
+  const entry = Object.entries(root.services).find(([, s]) => isRecord(s) && isFcComponent(s.component));
+  if (!entry) throw new Error('s.yaml has no service with `component: fc` (fnplay reads the Function Compute component of Serverless Devs)');
+  const [key, raw] = entry;
+  const parsed = sYamlFcService.safeParse(raw);
+  if (!parsed.success) throw new Error(describeIssue(`services.${key}`, parsed.error.issues[0]!));
+  return toDraft(parsed.data, `services.${key}.props`);
+}
+
+function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
+  const D = DEFAULT_MANIFEST;
+  const f = props.function;
+  if (!(RUNTIMES as readonly string[]).includes(f.runtime)) {
+    throw new Error(`${at}.function.runtime: '${f.runtime}' is not a runtime fnplay runs (use one of ${RUNTIMES.join(', ')})`);
+  }
+  const hooks = f.instanceLifecycleConfig;
+  const http = props.triggers?.find((t) => t.type.toLowerCase() === 'http');
+  const draft: ManifestDraft = {
+    serviceName: props.service.name,
+    functionName: f.name,
+    description: f.description ?? D.description,
+    runtime: f.runtime as Runtime,
+    handler: f.handler ?? D.handler,
+    functionType: http ? 'http' : 'event',
+    memorySize: f.memorySize ?? D.memorySize,
+    timeout: f.timeout ?? D.timeout,
+    instanceConcurrency: f.instanceConcurrency ?? D.instanceConcurrency,
+    initializer: f.initializer ?? D.initializer,
+    initializationTimeout: f.initializationTimeout ?? D.initializationTimeout,
+    preFreezeHandler: hooks?.preFreeze?.handler ?? D.preFreezeHandler,
+    preFreezeTimeout: hooks?.preFreeze?.timeout ?? D.preFreezeTimeout,
+    preStopHandler: hooks?.preStop?.handler ?? D.preStopHandler,
+    preStopTimeout: hooks?.preStop?.timeout ?? D.preStopTimeout,
+    environmentVariables: Object.entries(f.environmentVariables ?? {}),
+    command: f.customRuntimeConfig?.command ?? D.command,
+    args: f.customRuntimeConfig?.args ?? D.args,
+    caPort: f.caPort ?? D.caPort,
+    httpMethods: D.httpMethods,
+    httpAuthType: D.httpAuthType,
+  };
+  if (http) {
+    const index = props.triggers!.indexOf(http);
+    // FC's own defaults for a trigger config that leaves these out, as the service applies them
+    const config = httpTriggerConfig.safeParse({
+      authType: http.config?.authType?.toLowerCase() ?? undefined,
+      methods: http.config?.methods?.map((m) => m.toUpperCase()) ?? undefined,
+    });
+    if (!config.success) throw new Error(describeIssue(`${at}.triggers.${index}.config`, config.error.issues[0]!));
+    draft.httpAuthType = config.data.authType;
+    draft.httpMethods = config.data.methods as HttpMethod[];
+  }
+  return draft;
+}
+
+function parseYaml(text: string): unknown {
+  try {
+    return parse(text, { maxAliasCount: 50 });
+  } catch (err) {
+    if (err instanceof YAMLParseError) throw new Error(`not valid YAML: ${err.message.split('\n')[0]}`);
+    throw err;
+  }
+}
+
+function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
+  const path = [prefix, ...issue.path.map(String)].join('.');
+  return `${path}: ${issue.message}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
