@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 
-const ROOT = join(__dirname, '..');
+// Playwright runs from the project root (npm test).
+const ROOT = process.cwd();
 
 /** The real service, started the way a user starts it, on a random port with a fresh data dir. */
 async function startService(): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -47,10 +47,11 @@ export function useFileTree() {
       return next;
     });
 
-  const select = (path: string) => {
+  /** Selects a row; a file is also opened unless only moving through the tree with the keyboard. */
+  const select = (path: string, open = true) => {
     setChosen(path);
     setConfirmingDelete(false);
-    if (path in useWorkspace.getState().files) useWorkspace.getState().setOpenFile(path);
+    if (open && path in useWorkspace.getState().files) useWorkspace.getState().setOpenFile(path);
   };
 
   /** New items go into the selected folder, or next to the selected file. */

@@ -117,8 +117,8 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     const index = props.triggers!.indexOf(http);
     // FC's own defaults for a trigger config that leaves these out, as the service applies them
     const config = httpTriggerConfig.safeParse({
-      authType: http.config?.authType?.toLowerCase() ?? undefined,
-      methods: http.config?.methods?.map((m) => m.toUpperCase()) ?? undefined,
+      authType: http.config?.authType?.toLowerCase(),
+      methods: http.config?.methods?.map((m) => m.toUpperCase()),
     });
     if (!config.success) throw new Error(describeIssue(`${at}.triggers.${index}.config`, config.error.issues[0]!));
     draft.httpAuthType = config.data.authType;

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import type { ManifestDraft } from '../workspace/types.ts';
+import { manifestToSYaml, sYamlToManifest } from './s-yaml.ts';
+
+/** Every field away from its default, so a field the round trip drops cannot hide. */
+const FULL: ManifestDraft = {
+  serviceName: 'shop',
+  functionName: 'checkout',
+  description: 'takes orders: "quoted", and #hashes',
+  runtime: 'nodejs18',
+  handler: 'src/main.handle',
+  functionType: 'http',
+  memorySize: 1024,
+  timeout: 120,
+  instanceConcurrency: 20,
+  initializer: 'src/main.init',
+  initializationTimeout: 30,
+  preFreezeHandler: 'src/main.preFreeze',
+  preFreezeTimeout: 10,
+  preStopHandler: 'src/main.preStop',
+  preStopTimeout: 20,
+  // values YAML would otherwise read as numbers, booleans, null
+  environmentVariables: [['LEVEL', 'debug'], ['PORT', '8080'], ['ZIP', '0123'], ['ON', 'true'], ['EMPTY', ''], ['NOTHING', 'null']],
+  command: ['node', '--enable-source-maps'],
+  args: ['server.js', 'hello world'],
+  caPort: 8080,
+  httpMethods: ['PUT', 'DELETE', 'OPTIONS'],
+  httpAuthType: 'function',
+};
+
+const roundTrip = (m: ManifestDraft) => sYamlToManifest(manifestToSYaml(m));
+
+describe('s.yaml export', () => {
+  it('writes the Serverless Devs edition 1.0.0 layout with the fc component', () => {
+    const doc = parse(manifestToSYaml(FULL));
+    expect(doc).toMatchObject({ edition: '1.0.0', name: 'shop', access: 'default' });
+    const props = doc.services.checkout.props;
+    expect(doc.services.checkout.component).toBe('fc');
+    expect(props.region).toBe('cn-hangzhou');
+    expect(props.service).toEqual({ name: 'shop' });
+    expect(props.function).toMatchObject({
+      name: 'checkout',
+      runtime: 'nodejs18',
+      memorySize: 1024,
+      instanceConcurrency: 20,
+      instanceLifecycleConfig: { preFreeze: { handler: 'src/main.preFreeze', timeout: 10 }, preStop: { handler: 'src/main.preStop', timeout: 20 } },
+      environmentVariables: { PORT: '8080', ON: 'true' },
+      codeUri: './code',
+    });
+    expect(props.triggers).toEqual([{ name: 'httpTrigger', type: 'http', config: { authType: 'function', methods: ['PUT', 'DELETE', 'OPTIONS'] } }]);
+  });
+
+  it('leaves out triggers for an event function and defaults that say nothing', () => {
+    const fn = parse(manifestToSYaml(DEFAULT_MANIFEST)).services.hello.props;
+    expect(fn.triggers).toBeUndefined();
+    expect(Object.keys(fn.function)).toEqual(['name', 'runtime', 'handler', 'memorySize', 'timeout', 'instanceConcurrency', 'codeUri']);
+  });
+
+  it('writes the region it is given', () => {
+    expect(parse(manifestToSYaml(DEFAULT_MANIFEST, { region: 'cn-shanghai' })).services.hello.props.region).toBe('cn-shanghai');
+  });
+});
+
+describe('s.yaml round trip', () => {
+  it('restores a draft with every field set', () => {
+    expect(roundTrip(FULL)).toEqual(FULL);
+  });
+
+  it('restores a custom runtime draft, including an empty command', () => {
+    const custom: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: 'custom.debian10', command: ['./bootstrap'], args: ['--port', '9001', "it's"], caPort: 9001 };
+    expect(roundTrip(custom)).toEqual(custom);
+    const bare: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: 'custom' };
+    expect(roundTrip(bare)).toEqual(bare);
+  });
+
+  it('restores an HTTP function with its methods in order and its auth type', () => {
+    const http: ManifestDraft = { ...DEFAULT_MANIFEST, functionType: 'http', httpMethods: ['POST', 'GET', 'HEAD'], httpAuthType: 'anonymous' };
+    expect(roundTrip(http)).toEqual(http);
+  });
+
+  it('restores the defaults, and hooks with a timeout but no handler', () => {
+    expect(roundTrip(DEFAULT_MANIFEST)).toEqual(DEFAULT_MANIFEST);
+    const hooks: ManifestDraft = { ...DEFAULT_MANIFEST, preStopTimeout: 40, initializationTimeout: 9 };
+    expect(roundTrip(hooks)).toEqual(hooks);
+  });
+});
+
+describe('s.yaml import', () => {
+  const minimal = (fn: string, extra = '') => `edition: 1.0.0
+services:
+  app:
+    component: devsapp/fc
+    props:
+      region: cn-hangzhou
+      service:
+        name: svc
+      function:
+${fn.replace(/^/gm, '        ')}
+${extra}`;
+
+  it('fills what a hand-written file leaves out with defaults and reads scalar env values as text', () => {
+    const m = sYamlToManifest(minimal('name: fn\nruntime: nodejs20\ninitializer:\nenvironmentVariables:\n  PORT: 8080\n  DEBUG: true'));
+    expect(m).toEqual({ ...DEFAULT_MANIFEST, serviceName: 'svc', functionName: 'fn', environmentVariables: [['PORT', '8080'], ['DEBUG', 'true']] });
+  });
+
+  it('reads an upper-case HTTP trigger and a command written as one string', () => {
+    const text = minimal(
+      'name: fn\nruntime: custom\ncustomRuntimeConfig:\n  command: ./server --fast',
+      '      triggers:\n        - name: t\n          type: HTTP\n          config:\n            authType: ANONYMOUS\n            methods: [get, post]',
+    );
+    expect(sYamlToManifest(text)).toMatchObject({ runtime: 'custom', command: ['./server', '--fast'], functionType: 'http', httpAuthType: 'anonymous', httpMethods: ['GET', 'POST'] });
+  });
+
+  it('refuses text that is not YAML', () => {
+    expect(() => sYamlToManifest('services: [unclosed')).toThrow(/not valid YAML/);
+  });
+
+  it('refuses YAML that is not a mapping', () => {
+    expect(() => sYamlToManifest('just some words')).toThrow(/must be a YAML mapping/);
+    expect(() => sYamlToManifest('')).toThrow(/must be a YAML mapping/);
+  });
+
+  it('refuses YAML without services, and says so for an edition 3 file', () => {
+    expect(() => sYamlToManifest('edition: 1.0.0\nname: x\n')).toThrow(/no `services`/);
+    expect(() => sYamlToManifest('edition: 3.0.0\nresources:\n  a:\n    component: fc3\n')).toThrow(/edition 3\.0\.0/);
+  });
+
+  it('refuses services that are not the fc component', () => {
+    expect(() => sYamlToManifest('services:\n  site:\n    component: website\n    props: {}\n')).toThrow(/component: fc/);
+  });
+
+  it('names the field that has the wrong type', () => {
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nmemorySize: lots'))).toThrow(/services\.app\.props\.function\.memorySize: .*number/);
+    expect(() => sYamlToManifest(minimal('name: [a, b]\nruntime: nodejs20'))).toThrow(/props\.function\.name/);
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nenvironmentVariables:\n  A:\n    nested: 1'))).toThrow(/environmentVariables\.A/);
+    expect(() => sYamlToManifest(minimal('name: fn'))).toThrow(/props\.function\.runtime/);
+  });
+
+  it('refuses a runtime fnplay does not run, and a trigger method FC does not know', () => {
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: python3.10'))).toThrow(/'python3\.10' is not a runtime fnplay runs/);
+    const badMethod = minimal('name: fn\nruntime: nodejs20', '      triggers:\n        - type: http\n          config:\n            methods: [FETCH]');
+    expect(() => sYamlToManifest(badMethod)).toThrow(/triggers\.0\.config\.methods/);
+  });
+});
