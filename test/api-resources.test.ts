@@ -754,21 +754,21 @@ describe('concurrent writes', () => {
   const settle = (ps: Promise<unknown>[]) =>
     Promise.allSettled(ps).then((rs) => rs.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as FcErr).code)).sort());
 
-  it.skip('lets exactly one of two simultaneous creates of a function win', async () => {
+  it('lets exactly one of two simultaneous creates of a function win', async () => {
     await ensureService('race');
     const [z1, z2] = [await uniqueZip(`1`), await uniqueZip(`2`)];
     const body = (zipFile: string) => ({ functionName: 'twin', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
     expect(await settle([svc.client.createFunction('race', body(z1)), svc.client.createFunction('race', body(z2))])).toEqual(['FunctionAlreadyExists', 'ok']);
   });
 
-  it.skip('lets exactly one of two updates with the same If-Match win', async () => {
+  it('lets exactly one of two updates with the same If-Match win', async () => {
     const { headers } = await createFn('race', 'etag');
     const [z1, z2] = [await uniqueZip(`1`), await uniqueZip(`2`)];
     const up = (zipFile: string) => svc.client.updateFunction('race', 'etag', { code: { zipFile } }, { 'if-match': headers.etag });
     expect(await settle([up(z1), up(z2)])).toEqual(['PreconditionFailed', 'ok']);
   });
 
-  it.skip('does not bring a deleted function back through an update that overlapped the delete', async () => {
+  it('does not bring a deleted function back through an update that overlapped the delete', async () => {
     await createFn('race', 'ghost');
     await Promise.allSettled([svc.client.updateFunction('race', 'ghost', { code: { zipFile: await uniqueZip() } }), svc.client.deleteFunction('race', 'ghost')]);
     const names = (await svc.client.listFunctions('race')).data.functions.map((f: { functionName: string }) => f.functionName);
@@ -776,7 +776,7 @@ describe('concurrent writes', () => {
     if (names.includes('ghost')) throw new Error('the function was deleted (204) and is back');
   });
 
-  it.skip('answers a create that overlaps the service\'s deletion with ServiceNotFound, not 500', async () => {
+  it('answers a create that overlaps the service\'s deletion with ServiceNotFound, not 500', async () => {
     await ensureService('race-svc');
     const r = await settle([
       svc.client.createFunction('race-svc', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: await uniqueZip() } }),

@@ -180,7 +180,7 @@ describe('percent-encoded paths', () => {
   // BUG (src/server/http/app.ts, the proxy route): Hono's c.req.path is percent-decoded, so the
   // sub-path reaches undici with a raw space, undici refuses it, and invoke.ts reports that as
   // "Process exited unexpectedly" (502). Drop `.fails` once fixed.
-  it.fails('forwards a path with an encoded space to an HTTP function', async () => {
+  it('forwards a path with an encoded space to an HTTP function', async () => {
     const r = await svc.client.get('/proxy/sec/web-auth/a b', { q: '1' });
     expect(r.data).toBe('q=1');
   });

@@ -67,7 +67,7 @@ async function main() {
   const loopback = args.host === '127.0.0.1' || args.host === 'localhost' || args.host === '::1';
   if (!loopback && !process.env.FNPLAY_ACCESS_KEY_ID) fail(`binding to ${args.host} runs code for anyone who reaches it: set FNPLAY_ACCESS_KEY_ID and FNPLAY_ACCESS_KEY_SECRET first`);
 
-  await ensureUiBundle();
+  if (!process.env.FNPLAY_SKIP_UI_BUILD) await ensureUiBundle();
   const fnplay = await startFnplay({
     host: args.host!, port, dataDir,
     maxInstances: intFlag(args['max-instances'], 'max-instances', 300, 1),

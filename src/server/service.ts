@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -59,12 +60,11 @@ export async function startFnplay(cfg: FnplayConfig) {
     server.listen(cfg.port, cfg.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const hostNames = cfg.host === '127.0.0.1' || cfg.host === 'localhost' ? ['127.0.0.1', 'localhost'] : [cfg.host];
-  for (const h of hostNames) {
+  for (const h of hostNamesFor(cfg.host)) {
     allowedHosts.add(h);
     allowedHosts.add(`${h}:${port}`);
   }
-  const url = `http://${cfg.host}:${port}`;
+  const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
 
   let closing: Promise<void> | null = null;
   return {
@@ -89,3 +89,15 @@ export async function startFnplay(cfg: FnplayConfig) {
   };
 }
 export type Fnplay = Awaited<ReturnType<typeof startFnplay>>;
+
+/** Names a request's Host may carry for this bind address (the fc2 SDK sends the host without the port). */
+function hostNamesFor(host: string): string[] {
+  if (host === '127.0.0.1' || host === 'localhost') return ['127.0.0.1', 'localhost'];
+  if (host === '::1') return ['[::1]', 'localhost'];
+  if (host === '0.0.0.0' || host === '::') {
+    // Bound everywhere: every address of this machine is a name it may be reached by.
+    const addrs = Object.values(networkInterfaces()).flat().filter((a) => a !== undefined).map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address));
+    return ['localhost', ...addrs];
+  }
+  return [host.includes(':') ? `[${host}]` : host];
+}

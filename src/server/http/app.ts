@@ -40,7 +40,8 @@ export function createHttpApp(deps: HttpDeps) {
 
   // The HTTP trigger proxy checks its own signature (anonymous triggers need none).
   const proxy = (c: Context) => {
-    const sub = c.req.path.split('/').slice(5).join('/');
+    // The raw (still percent-encoded) path: the function gets the path as the client sent it.
+    const sub = new URL(c.req.url).pathname.split('/').slice(5).join('/');
     return proxyHandler(c, deps, param(c, 'service'), param(c, 'function'), '/' + sub);
   };
   app.all(`${FC_PREFIX}/proxy/:service/:function`, proxy);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errors as undiciErrors } from 'undici';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FcError } from '../errors.ts';
@@ -78,6 +79,8 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
         const durationMs = performance.now() - t0;
         clearTimeout(timer);
         if (err instanceof ResponseTooLarge) throw new FcError('BadResponse', `the function's response body exceeds 16 MB`);
+        // The request never left (undici refused it): a bad request, not a crash of the instance.
+        if (err instanceof undiciErrors.InvalidArgumentError) throw new FcError('InvalidArgument', `the request cannot be forwarded to the function: ${err.message}`);
         // The process died (crash, timeout kill, memory kill): wait for its exit to know which.
         await Promise.race([inst.waitExit(), sleep(1000)]);
         const peak = inst.sampledPeak;

@@ -97,15 +97,20 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
   return {
     async create(service: ServiceRecord, raw: unknown): Promise<FunctionRecord> {
       const body = parseBody(createFunctionBody, raw);
-      if (repo.getFunction(service.serviceName, body.functionName)) {
-        throw new FcError('FunctionAlreadyExists', `function '${body.functionName}' already exists in service '${service.serviceName}'`);
-      }
+      const name = body.functionName;
+      const checkFree = () => {
+        if (!repo.getService(service.serviceName)) throw new FcError('ServiceNotFound', `service '${service.serviceName}' does not exist`);
+        if (repo.getFunction(service.serviceName, name)) throw new FcError('FunctionAlreadyExists', `function '${name}' already exists in service '${service.serviceName}'`);
+      };
+      checkFree();
       if (!body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
       const stored = (await storeCode(body))!;
+      // Another request may have created this function (or deleted the service) while the zip was stored:
+      // check again; from here to the write there is no await, and the store is synchronous.
+      checkFree();
       const now = isoNow();
-      const config = mergeConfig(body, null);
       const fn: FunctionRecord = {
-        serviceName: service.serviceName, functionId: randomUUID(), config, codeChecksum: stored.checksum, codeSize: stored.size,
+        serviceName: service.serviceName, functionId: randomUUID(), config: mergeConfig(body, null), codeChecksum: stored.checksum, codeSize: stored.size,
         acceleration: preparing(), revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
       };
       repo.putFunction(fn);
@@ -113,10 +118,14 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       return fn;
     },
 
-    async update(prev: FunctionRecord, raw: unknown, ifMatch?: string): Promise<FunctionRecord> {
-      checkIfMatch(ifMatch, prev.etag);
+    async update(before: FunctionRecord, raw: unknown, ifMatch?: string): Promise<FunctionRecord> {
+      checkIfMatch(ifMatch, before.etag);
       const body = parseBody(updateFunctionBody, raw);
       const stored = await storeCode(body);
+      // Merge onto the record as it is now, not as it was before the zip was stored (no await below).
+      const prev = repo.getFunction(before.serviceName, before.config.functionName);
+      if (!prev) throw new FcError('FunctionNotFound', `function '${before.config.functionName}' does not exist in service '${before.serviceName}'`);
+      checkIfMatch(ifMatch, prev.etag);
       const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
       const checksum = stored?.checksum ?? prev.codeChecksum;
       const recheck = stored || config.handler !== prev.config.handler || config.runtime !== prev.config.runtime;
