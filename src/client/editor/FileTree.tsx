@@ -16,17 +16,18 @@ export function FileTree() {
   const t = useFileTree();
   const snapshot = useDeployedSnapshot((s) => s.files);
   const rowEls = useRef(new Map<string, HTMLLIElement>());
-  // A row to focus once it exists (after a rename or a new file, the row is only there next render).
-  const focusAfterRender = useRef<string | null>(null);
+  // Give focus back to the selected row once it exists (after a rename or a new file it only exists
+  // next render), when a keyboard action in the tree ended; never when the user clicked away.
+  const refocus = useRef(false);
   const ids = useId();
   const dirtyId = `${ids}-dirty`;
   const execId = `${ids}-exec`;
 
   useEffect(() => {
-    const path = focusAfterRender.current;
-    if (path === null) return;
-    focusAfterRender.current = null;
-    rowEls.current.get(path)?.focus();
+    if (!refocus.current) return;
+    refocus.current = false;
+    const path = t.selected ?? t.rows[0]?.path;
+    if (path !== undefined) rowEls.current.get(path)?.focus();
   });
 
   const dirty = useMemo(() => new Set(Object.keys(t.files).filter((p) => isDirty(p, t.files[p], snapshot))), [t.files, snapshot]);
@@ -41,7 +42,6 @@ export function FileTree() {
   const onRowKey = (e: KeyboardEvent, index: number) => {
     const row = t.rows[index];
     const open = row.kind === 'folder' && !t.collapsed.has(row.path);
-    const handled = true;
     switch (e.key) {
       case 'ArrowDown': moveTo(t.rows[index + 1]); break;
       case 'ArrowUp': moveTo(t.rows[index - 1]); break;
@@ -60,21 +60,28 @@ export function FileTree() {
         if (row.kind === 'folder') t.toggle(row.path);
         t.select(row.path);
         break;
-      case 'F2': t.select(row.path, false); t.startRename(); break;
-      case 'Delete': t.select(row.path, false); t.askDelete(); break;
+      case 'F2': t.startRename(row.path); break;
+      case 'Delete': t.askDelete(row.path); break;
       default: return;
     }
-    if (handled) e.preventDefault();
-  };
-
-  const endEdit = (confirm: boolean) => (name?: string) => {
-    if (confirm && name !== undefined) t.confirmEdit(name);
-    else t.cancelEdit();
-    focusAfterRender.current = '';
+    e.preventDefault();
   };
 
   const nameInput = (key: string, initial: string, level: number) => (
-    <NameInput key={key} initial={initial} level={level} validate={t.problemOf} onConfirm={endEdit(true)} onCancel={endEdit(false)} />
+    <NameInput
+      key={key}
+      initial={initial}
+      level={level}
+      validate={t.problemOf}
+      onConfirm={(name, byKey) => {
+        t.confirmEdit(name);
+        refocus.current = byKey;
+      }}
+      onCancel={(byKey) => {
+        t.cancelEdit();
+        refocus.current = byKey;
+      }}
+    />
   );
 
   const items: ReactNode[] = [];
@@ -133,10 +140,10 @@ export function FileTree() {
             <button type="button" className="btn btn-icon" aria-label="New folder" title="New folder" onClick={() => t.startNew('new-folder')}>
               <NewFolderIcon />
             </button>
-            <button type="button" className="btn btn-icon" aria-label="Rename" title="Rename (F2)" disabled={t.selected === null} onClick={t.startRename}>
+            <button type="button" className="btn btn-icon" aria-label="Rename" title="Rename (F2)" disabled={t.selected === null} onClick={() => t.startRename()}>
               <RenameIcon />
             </button>
-            <button type="button" className="btn btn-icon" aria-label="Delete" title="Delete (Del)" disabled={t.selected === null} onClick={t.askDelete}>
+            <button type="button" className="btn btn-icon" aria-label="Delete" title="Delete (Del)" disabled={t.selected === null} onClick={() => t.askDelete()}>
               <DeleteIcon />
             </button>
           </span>
@@ -149,11 +156,11 @@ export function FileTree() {
           files={t.files}
           onConfirm={() => {
             t.confirmDelete();
-            focusAfterRender.current = '';
+            refocus.current = true;
           }}
           onCancel={() => {
             t.cancelDelete();
-            focusAfterRender.current = t.selected;
+            refocus.current = true;
           }}
         />
       )}

@@ -4,8 +4,9 @@ interface Props {
   initial: string;
   /** why the typed name cannot be used, or null */
   validate(name: string): string | null;
-  onConfirm(name: string): void;
-  onCancel(): void;
+  /** byKey: Enter or Escape ended the edit (focus may go back to the tree), not a click elsewhere */
+  onConfirm(name: string, byKey: boolean): void;
+  onCancel(byKey: boolean): void;
   /** indentation, to sit where the new or renamed row will be */
   level: number;
 }
@@ -32,15 +33,15 @@ export function NameInput({ initial, validate, onConfirm, onCancel, level }: Pro
     input.setSelectionRange(0, dot > 0 ? dot : initial.length);
   }, [initial]);
 
-  const finish = (confirm: boolean) => {
+  const finish = (confirm: boolean, byKey: boolean) => {
     if (done.current) return;
     if (confirm && problem) {
       setTouched(true);
       return;
     }
     done.current = true;
-    if (confirm) onConfirm(value.trim());
-    else onCancel();
+    if (confirm) onConfirm(value.trim(), byKey);
+    else onCancel(byKey);
   };
 
   return (
@@ -61,14 +62,14 @@ export function NameInput({ initial, validate, onConfirm, onCancel, level }: Pro
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
             e.preventDefault();
-            finish(true);
+            finish(true, true);
           } else if (e.key === 'Escape') {
             e.preventDefault();
             e.stopPropagation();
-            finish(false);
+            finish(false, true);
           }
         }}
-        onBlur={() => (problem ? finish(false) : finish(true))}
+        onBlur={() => finish(!problem, false)}
       />
       {touched && problem && (
         <div id={errorId} className="error-text tree-input-error" role="alert">

@@ -25,7 +25,7 @@ export function useFileTree() {
   const exists = (p: string | null): p is string => p !== null && (p in files || dirs.has(p));
   // A selection that vanished (deleted, or renamed by a template load) falls back to the open file.
   const selected = exists(chosen) ? chosen : exists(openFile) ? openFile : null;
-  const selectedKind = selected === null ? null : selected in files ? 'file' : 'folder';
+  const selectedKind: 'file' | 'folder' | null = selected === null ? null : selected in files ? 'file' : 'folder';
 
   const expand = (path: string) =>
     setCollapsed((c) => {
@@ -63,10 +63,12 @@ export function useFileTree() {
     setEdit({ mode, parent: targetFolder });
   };
 
-  const startRename = () => {
-    if (selected === null) return;
+  /** Renames `path` (the row the keyboard is on), or the selection. */
+  const startRename = (path: string | null = selected) => {
+    if (path === null) return;
+    setChosen(path);
     setConfirmingDelete(false);
-    setEdit({ mode: 'rename', path: selected });
+    setEdit({ mode: 'rename', path });
   };
 
   const problemOf = (name: string) => {
@@ -92,8 +94,9 @@ export function useFileTree() {
     setEdit(null);
   };
 
-  const askDelete = () => {
-    if (selected === null) return;
+  const askDelete = (path: string | null = selected) => {
+    if (path === null) return;
+    setChosen(path);
     setEdit(null);
     setConfirmingDelete(true);
   };

@@ -7,7 +7,10 @@ import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-sch
 
 export const DEFAULT_REGION = 'cn-hangzhou';
 const TRIGGER_NAME = 'httpTrigger';
-const HEADER = ' Serverless Devs s.yaml (edition 1.0.0, fc component), exported by fnplay.\n Deploy the code folder with `s deploy`; import this file back into fnplay to restore the manifest.';
+const HEADER =
+  ' Serverless Devs s.yaml (edition 1.0.0, fc component), exported by fnplay.\n' +
+  ' codeUri ./code is where the function files go (Download zip, unpacked) before `s deploy`.\n' +
+  ' Import this file back into fnplay to restore the manifest.';
 
 /** YAML can hold NaN (an emptied number input); s.yaml cannot, so an unset number is left out. */
 const finite = (n: number) => (Number.isFinite(n) ? n : undefined);
@@ -131,7 +134,7 @@ function parseYaml(text: string): unknown {
   try {
     return parse(text, { maxAliasCount: 50 });
   } catch (err) {
-    if (err instanceof YAMLParseError) throw new Error(`not valid YAML: ${err.message.split('\n')[0]}`);
+    if (err instanceof YAMLParseError) throw new Error(`not valid YAML: ${err.message.split('\n')[0]!.replace(/:$/, '')}`);
     throw err;
   }
 }

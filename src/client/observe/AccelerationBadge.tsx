@@ -1,4 +1,59 @@
-/** Placeholder until this badge is built. */
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api/client.ts';
+import { useLive } from '../api/live.ts';
+import type { AccelerationStatus } from '../../shared/observe.ts';
+import { useCurrentFunction } from './current-function.ts';
+import { useFunctionInfo } from './queries.ts';
+import './observe.css';
+import './acceleration.css';
+
+type Shown = { status: AccelerationStatus | 'Not deployed' | 'Checking'; reason: string | null };
+
+const BADGE: Record<Shown['status'], string> = {
+  Ready: 'badge badge-ok',
+  Preparing: 'badge badge-warn accel-preparing',
+  Failed: 'badge badge-err',
+  'Not deployed': 'badge badge-dim',
+  Checking: 'badge badge-dim',
+};
+
+const TITLE: Record<Shown['status'], string> = {
+  Ready: 'Code acceleration: ready. The code is extracted once and linked at each cold start, so PullCode is short.',
+  Preparing: 'Code acceleration: preparing. Until it is ready, each cold start extracts the code itself.',
+  Failed: 'Code acceleration failed',
+  'Not deployed': 'This function is not deployed yet',
+  Checking: 'Checking the deployed code',
+};
+
+/**
+ * The acceleration status of the current function's deployed code (SPEC §6). The fetched value
+ * and the live events can arrive in either order, so whichever is newer wins.
+ */
 export function AccelerationBadge() {
-  return <span aria-label="Acceleration status">—</span>;
+  const { service, fn, key } = useCurrentFunction();
+  const info = useFunctionInfo(service, fn);
+  const live = useLive((s) => s.acceleration[key]);
+  const [liveSeen, setLiveSeen] = useState<{ entry: typeof live; at: number } | null>(null);
+  useEffect(() => {
+    if (live) setLiveSeen({ entry: live, at: Date.now() });
+  }, [live]);
+
+  const fetched: Shown =
+    info.error instanceof ApiError && info.error.status === 404
+      ? { status: 'Not deployed', reason: null }
+      : info.data
+        ? { status: info.data.accelerationInfo.status, reason: info.data.accelerationInfo.reason ?? null }
+        : { status: 'Checking', reason: info.error ? info.error.message : null };
+  const liveIsNewer = live && liveSeen?.entry === live && liveSeen.at >= info.dataUpdatedAt && liveSeen.at >= info.errorUpdatedAt;
+  const shown: Shown = liveIsNewer ? { status: live.status, reason: live.reason } : fetched;
+  const reason = shown.status === 'Failed' ? (shown.reason ?? 'no reason given') : null;
+
+  return (
+    <span className="accel" title={reason ? `${TITLE.Failed}: ${reason}` : TITLE[shown.status]}>
+      <span role="status" aria-label="Acceleration status" className={BADGE[shown.status]}>
+        {shown.status}
+      </span>
+      {reason && <span className="accel-reason">{reason}</span>}
+    </span>
+  );
 }

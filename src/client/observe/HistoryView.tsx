@@ -1,4 +1,105 @@
-/** Placeholder until this pane is built. */
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { InvocationRecord } from '../../shared/observe.ts';
+import { useLive } from '../api/live.ts';
+import { useSession } from '../invoke/session.ts';
+import { INVOCATION_STATUS_BADGE, INVOCATION_STATUS_COLOR } from './badges.ts';
+import { useCurrentFunction } from './current-function.ts';
+import { COLD_START_COLOR, DurationChart } from './DurationChart.tsx';
+import { formatClock, formatMs } from './format.ts';
+import { Legend } from './Legend.tsx';
+import { queryKeys, useInvocations } from './queries.ts';
+import './observe.css';
+import './history.css';
+
+const LEGEND = [
+  { label: 'succeeded', color: INVOCATION_STATUS_COLOR.succeeded },
+  { label: 'failed', color: INVOCATION_STATUS_COLOR.failed },
+  { label: 'timeout', color: INVOCATION_STATUS_COLOR.timeout },
+  { label: 'cold-start init', color: COLD_START_COLOR },
+];
+
+/** Past invocations of the current function; picking one shows its record in Result and the summary. */
 export function HistoryView() {
-  return <section aria-label="History" className="pane"><h2 className="pane-title">History</h2></section>;
+  const { service, fn } = useCurrentFunction();
+  const invocations = useInvocations(service, fn);
+  const selected = useSession((s) => s.selectedRequestId);
+  const set = useSession((s) => s.set);
+  const queryClient = useQueryClient();
+
+  // Async and HTTP-trigger invocations finish without this page asking: the live event says when.
+  const last = useLive((s) => s.lastInvocation);
+  const lastHere = last && last.serviceName === service && last.functionName === fn ? last.requestId : null;
+  useEffect(() => {
+    if (lastHere) void queryClient.invalidateQueries({ queryKey: queryKeys.invocations(service, fn) });
+  }, [lastHere, queryClient, service, fn]);
+
+  const select = (id: string) => set({ selectedRequestId: id === selected ? null : id });
+  const records = invocations.data ?? [];
+
+  return (
+    <section aria-label="History" className="pane history">
+      <div className="pane-title">
+        <h2 className="obs-heading">History</h2>
+        <span className="hist-count">{records.length} invocations</span>
+        <span className="spacer" />
+        {records.length > 0 && <Legend items={LEGEND} />}
+      </div>
+      {invocations.error && <p className="error-text">{invocations.error.message}</p>}
+      {records.length === 0 ? (
+        !invocations.error && <p className="hint">{invocations.isPending ? 'Loading…' : 'No invocations yet.'}</p>
+      ) : (
+        <>
+          <DurationChart records={records} selected={selected} onSelect={select} />
+          <div className="hist-table-wrap">
+            <table className="hist-table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">Duration</th>
+                  <th scope="col">Start</th>
+                  <th scope="col">Request ID</th>
+                </tr>
+              </thead>
+              <tbody>
+                {records.map((r) => (
+                  <HistoryRow key={r.requestId} record={r} selected={r.requestId === selected} onSelect={select} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function HistoryRow({ record: r, selected, onSelect }: { record: InvocationRecord; selected: boolean; onSelect(id: string): void }) {
+  return (
+    <tr className={selected ? 'hist-row hist-selected' : 'hist-row'} onClick={() => onSelect(r.requestId)}>
+      <td>
+        <button
+          type="button"
+          className="hist-select"
+          aria-pressed={selected}
+          aria-label={`Invocation ${r.requestId}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onSelect(r.requestId);
+          }}
+        >
+          {formatClock(r.startTime, false)}
+        </button>
+      </td>
+      <td>
+        <span className={INVOCATION_STATUS_BADGE[r.status]} title={r.errorType ?? undefined}>
+          {r.status}
+        </span>
+      </td>
+      <td className="num">{formatMs(r.durationMs)}</td>
+      <td>{r.coldStart ? <span className="hist-cold">cold</span> : <span className="hint">warm</span>}</td>
+      <td className="hist-id" title={r.requestId}>{r.requestId}</td>
+    </tr>
+  );
 }

@@ -1,4 +1,121 @@
-/** Placeholder until this pane is built. */
+import { useEffect, useMemo } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { INSTANCE_STATES } from '../../shared/observe.ts';
+import { api } from '../api/client.ts';
+import { useLive, type InstanceTrack } from '../api/live.ts';
+import { useCurrentFunction } from './current-function.ts';
+import { formatAgo, formatSpan, shortInstanceId } from './format.ts';
+import { InstanceTimeline } from './InstanceTimeline.tsx';
+import { STATE_COLORS, TIMELINE_WINDOW_MS, endedAt, isGone } from './instance-states.ts';
+import { Legend } from './Legend.tsx';
+import { queryKeys } from './queries.ts';
+import { useNow } from './use-now.ts';
+import './observe.css';
+import './instances.css';
+
+const LEGEND = INSTANCE_STATES.filter((s) => s !== 'Destroyed').map((s) => ({ label: s, color: STATE_COLORS[s], faint: s === 'Frozen' }));
+
+/**
+ * Every instance of the current function with its state, load and age, and a timeline of its
+ * states over the last five minutes. Ended instances stay, greyed, until they leave the window.
+ */
 export function InstancesView() {
-  return <section aria-label="Instances" className="pane"><h2 className="pane-title">Instances</h2></section>;
+  const { service, fn } = useCurrentFunction();
+  const tracks = useLive((s) => s.instances);
+  const seedInstances = useLive((s) => s.seedInstances);
+  const tick = useNow(1000);
+  // A state change that arrived since the last tick must show at once, not up to a second later.
+  const now = useMemo(() => Math.max(tick, ...Object.values(tracks).map((t) => t.transitions[t.transitions.length - 1]?.at ?? 0)), [tick, tracks]);
+  const queryClient = useQueryClient();
+
+  // Instances that started before the page connected are only known from the listing.
+  const listing = useQuery({ queryKey: queryKeys.instances(service, fn), queryFn: () => api.instances(service, fn).then((r) => r.instances), retry: false });
+  useEffect(() => {
+    if (listing.data) seedInstances(listing.data);
+  }, [listing.data, seedInstances]);
+
+  const reclaim = useMutation({
+    mutationFn: () => api.reclaim(service, fn),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.instances(service, fn) }),
+  });
+
+  const shown = useMemo(
+    () =>
+      Object.values(tracks)
+        .filter((t) => t.info.serviceName === service && t.info.functionName === fn)
+        .filter((t) => (endedAt(t) ?? now) > now - TIMELINE_WINDOW_MS)
+        .sort((a, b) => Date.parse(a.info.startedAt) - Date.parse(b.info.startedAt)),
+    [tracks, service, fn, now],
+  );
+  const alive = shown.filter((t) => !isGone(t.info.state)).length;
+
+  return (
+    <section aria-label="Instances" className="pane instances">
+      <div className="pane-title">
+        <h2 className="obs-heading">Instances</h2>
+        <span className="inst-count">{alive} running</span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn btn-small inst-reclaim"
+          disabled={reclaim.isPending}
+          aria-label={reclaim.isPending ? 'Reclaim instances: reclaiming…' : undefined}
+          onClick={() => reclaim.mutate()}
+        >
+          {reclaim.isPending ? 'Reclaiming…' : 'Reclaim instances'}
+        </button>
+      </div>
+      {reclaim.error && <p className="error-text">Reclaim failed: {reclaim.error.message}</p>}
+      {shown.length === 0 ? (
+        <p className="hint">No instances. An invocation starts one (a cold start); idle ones are reclaimed after the idle TTL.</p>
+      ) : (
+        <>
+          <Legend items={LEGEND} />
+          <ul className="inst-list" aria-label="Instance list">
+            {shown.map((t) => (
+              <InstanceRow key={t.info.instanceId} track={t} now={now} />
+            ))}
+          </ul>
+          <TimeAxis />
+        </>
+      )}
+    </section>
+  );
+}
+
+function InstanceRow({ track, now }: { track: InstanceTrack; now: number }) {
+  const { info } = track;
+  const ended = endedAt(track);
+  return (
+    <li className={ended ? 'inst-row inst-gone' : 'inst-row'} aria-label={`Instance ${info.instanceId}`}>
+      <div className="inst-info">
+        <div className="inst-line">
+          <code className="inst-id" title={info.instanceId}>{shortInstanceId(info.instanceId)}</code>
+          <span className="badge inst-state" style={{ color: STATE_COLORS[info.state] }}>{info.state}</span>
+        </div>
+        <div className="inst-line inst-meta">
+          <span className="inst-load" title="requests in flight / instance concurrency">{info.inFlight}/{info.concurrency}</span>
+          <span title={`started ${info.startedAt}`}>up {formatSpan(Math.max(0, (ended ?? now) - Date.parse(info.startedAt)))}</span>
+          <span title={info.lastUsedAt ?? 'never used'}>{info.lastUsedAt ? `used ${formatAgo(info.lastUsedAt, now)}` : 'never used'}</span>
+        </div>
+      </div>
+      <InstanceTimeline track={track} now={now} />
+    </li>
+  );
+}
+
+/** Minutes before now under the timelines, aligned with their gridlines. */
+function TimeAxis() {
+  return (
+    <div className="inst-axis" aria-hidden>
+      <span />
+      <div className="inst-axis-ticks">
+        {['-5m', '-4m', '-3m', '-2m', '-1m', 'now'].map((label, i) => (
+          <span key={label} style={{ left: `${i * 20}%` }}>
+            {label}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
 }

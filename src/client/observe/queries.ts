@@ -31,9 +31,10 @@ export function useInvocation(requestId: string | null) {
 }
 
 /** Lines stored before the page connected (the live stream only carries what comes after). */
-export function useLogHistory(service: string, fn: string, requestId: string | null) {
+export function useLogHistory(service: string, fn: string, requestId: string | null, enabled = true) {
   return useQuery({
     queryKey: queryKeys.logs(service, fn, requestId),
+    enabled,
     queryFn: () => api.logs({ service, function: fn, requestId: requestId ?? undefined, limit: 500 }).then((r) => r.lines),
     staleTime: Infinity,
   });

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'undici';
+import { freePort, instanceLikeEnv, spawnTracked } from './children.ts';
+
+/**
+ * The smallest server that speaks enough of the instance protocol: echoes the body with
+ * x-fc-status 200 and says "listening" when it listens. The cold-start floor, and the custom
+ * runtime that is measured against it.
+ */
+export const BARE_SERVER_JS = `const http = require('http');
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-fc-status': '200' });
+    res.end(Buffer.concat(chunks));
+  });
+}).listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1', () => process.stdout.write('listening\\n'));
+`;
+
+/** A directory holding server.js, for bare servers; `remove()` when done. */
+export function bareServerDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'fnplay-bench-bare-'));
+  writeFileSync(join(dir, 'server.js'), BARE_SERVER_JS);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** POSTs once on a new connection (as the scheduler's first call does) and reads the answer. */
+export async function firstRequest(port: number, body = 'x') {
+  const client = new Client(`http://127.0.0.1:${port}`);
+  try {
+    const res = await client.request({ method: 'POST', path: '/invoke', body });
+    await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`bare server answered ${res.statusCode}`);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Spawns `node server.js` with an instance's clean environment and times spawn → first response:
+ * the floor of a cold start. The process is left running for the caller to measure or kill.
+ */
+export async function startBareServer(dir: string) {
+  const port = await freePort();
+  let listening!: () => void;
+  const listened = new Promise<void>((r) => (listening = r));
+  const t0 = performance.now();
+  const proc = spawnTracked(process.execPath, ['server.js'], {
+    cwd: dir, env: instanceLikeEnv(dir, port), onLine: (l) => (l === 'listening' ? (listening(), true) : false),
+  });
+  await Promise.race([listened, proc.exited.then(() => Promise.reject(new Error('bare server exited before listening')))]);
+  await firstRequest(port);
+  return { ms: performance.now() - t0, proc };
+}

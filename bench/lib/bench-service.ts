@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+// @ts-expect-error the SDK ships no types
+import FCClient from '@alicloud/fc2';
+import { reapLeftovers } from '../../src/server/instances/index.ts';
+import { startFnplay, type FnplayConfig } from '../../src/server/service.ts';
+import { startServiceProcess } from './service-process.ts';
+import type { FcCredentials } from './fc-signer.ts';
+import { until } from './stats.ts';
+
+type SdkCall = (...args: unknown[]) => Promise<{ headers: Record<string, string>; data: any }>;
+
+// Services still open, so that an interrupted or failed run still stops every instance.
+const open = new Set<{ close(): Promise<void>; dataDir: string }>();
+export const closeOpenServices = () => Promise.all([...open].map((s) => s.close().catch(() => {})));
+// A run that dies without closing them (an uncaught error, a closed pipe): kill the process
+// groups the scheduler recorded, synchronously, as fnplay itself does after a hard kill.
+process.on('exit', () => {
+  for (const s of open) {
+    reapLeftovers(join(s.dataDir, 'instances'));
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * fnplay on 127.0.0.1 port 0 with a fresh data dir and generated keys, plus an SDK client. In this
+ * process by default; with `ownProcess` alone in a child process, so that its RSS and CPU are its own.
+ */
+export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number; ownProcess?: boolean } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-bench-'));
+  const creds: FcCredentials = {
+    accessKeyId: `LTAI${randomBytes(8).toString('hex')}`,
+    accessKeySecret: randomBytes(20).toString('base64url'),
+    accountId: String(1e15 + Math.floor(Math.random() * 9e15)),
+  };
+  const config: FnplayConfig = {
+    host: '127.0.0.1', port: 0, dataDir, maxInstances: opts.maxInstances ?? 300,
+    // Instances must not be reclaimed in the middle of a measurement.
+    idleTtlSec: 3600, keys: { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret },
+    accountId: creds.accountId, freeze: opts.freeze ?? true,
+  };
+  const svc = opts.ownProcess ? await startServiceProcess(config) : { ...(await startFnplay(config)), pid: process.pid };
+  const client: Record<string, SdkCall> = new FCClient(creds.accountId, {
+    accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint: svc.url, timeout: 300_000,
+  });
+
+  /** The playground API, as the served page calls it. */
+  async function api(path: string, init: RequestInit = {}) {
+    const res = await fetch(`${svc.url}/api${path}`, { ...init, headers: { 'x-fnplay-token': svc.apiToken, ...(init.headers ?? {}) } });
+    const body = await res.json();
+    if (res.status >= 300) throw new Error(`${init.method ?? 'GET'} /api${path}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  /** Creates the function from inline files and waits until its code is prepared (accelerationInfo Ready). */
+  async function deploy(service: string, functionName: string, files: Record<string, string>, config: Record<string, unknown> = {}) {
+    await client.createService(service).catch((e: { code?: string }) => {
+      if (e.code !== 'ServiceAlreadyExists') throw e;
+    });
+    await client.createFunction(service, {
+      functionName, runtime: 'nodejs20', handler: 'index.handler', timeout: 300, code: { zipFile: await zipFiles(files) }, ...config,
+    });
+    await until(async () => {
+      const info = (await client.getFunction(service, functionName)).data.accelerationInfo;
+      if (info.status === 'Failed') throw new Error(`preparing ${functionName} failed: ${info.reason}`);
+      return info.status === 'Ready';
+    }, `code of ${functionName} to be Ready`);
+  }
+
+  const instances = async (service: string, fn: string) =>
+    (await api(`/functions/${service}/${fn}/instances`)).instances as { instanceId: string; state: string; pid: number }[];
+
+  const handle = {
+    /** The process the service runs in (this one unless `ownProcess`). */
+    pid: svc.pid,
+    url: svc.url,
+    port: svc.port,
+    apiToken: svc.apiToken,
+    dataDir,
+    creds,
+    client,
+    api,
+    deploy,
+    instances,
+    async close() {
+      open.delete(handle);
+      await svc.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  open.add(handle);
+  return handle;
+}
+export type BenchService = Awaited<ReturnType<typeof startBenchService>>;
+
+/** Files given inline, zipped as base64 for `code.zipFile`; a file named `bootstrap` is executable. */
+export async function zipFiles(files: Record<string, string>): Promise<string> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content, { unixPermissions: name === 'bootstrap' ? 0o755 : 0o644 });
+  return (await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE' })).toString('base64');
+}

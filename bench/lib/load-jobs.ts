@@ -1,0 +1,48 @@
+import type { FcCredentials } from './fc-signer.ts';
+
+/** Where a load worker sends requests: the FC API (signed) or an instance process directly. */
+export interface HttpTarget {
+  origin: string;
+  path: string;
+  body: string;
+  headers?: Record<string, string>;
+  /** Sign each request as the SDK does for InvokeFunction. */
+  sign?: { creds: FcCredentials; service: string; fn: string };
+  /** Give each request its own x-fc-request-id (what the scheduler does for a direct instance call). */
+  uniqueRequestId?: boolean;
+}
+
+export type LoadJob =
+  | { kind: 'sequential'; target: HttpTarget; count: number; warmup: number }
+  | { kind: 'concurrent'; target: HttpTarget; callers: number; durationMs: number; warmupMs: number }
+  | { kind: 'sse'; url: string; token: string; expect: number; idleTimeoutMs: number };
+
+export interface SequentialResult {
+  latenciesUs: Float64Array;
+  errors: number;
+  firstError: string | null;
+}
+
+export interface ConcurrentResult {
+  calls: number;
+  errors: number;
+  seconds: number;
+  latenciesUs: Float64Array;
+  firstError: string | null;
+}
+
+export interface SseResult {
+  /** Distinct numbered lines received. */
+  received: number;
+  duplicates: number;
+  /** Print-to-delivery delay of every received line, ms. */
+  delaysMs: Float64Array;
+  /** Epoch ms of the first and last numbered line's arrival. */
+  firstAt: number;
+  lastAt: number;
+  /** Epoch ms at which the first numbered line was printed. */
+  firstPrintedAt: number;
+}
+
+/** The marker of a numbered log line: `BL <index> <epoch ms with µs>`. */
+export const LOG_LINE_RE = /BL (\d+) (\d+\.\d+)/;

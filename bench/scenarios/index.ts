@@ -1,0 +1,11 @@
+import type { Scenario } from '../lib/types.ts';
+import { coldStart } from './cold-start.ts';
+import { warmLatency } from './warm-latency.ts';
+import { throughput } from './throughput.ts';
+import { scale } from './scale.ts';
+import { logs } from './logs.ts';
+import { asyncQueue } from './async-queue.ts';
+import { ui } from './ui.ts';
+
+/** The scenarios of issue 4, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui];

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts';
+
+/** Loads a CommonJS template file the way the Node.js runtime would: its exports. */
+function exportsOf(code: string): Record<string, (...args: unknown[]) => unknown> {
+  const module = { exports: {} as Record<string, (...args: unknown[]) => unknown> };
+  new Function('exports', 'require', 'module', code)(module.exports, () => ({}), module);
+  return module.exports;
+}
+
+const logger = { lines: [] as string[], info(...a: unknown[]) { this.lines.push(a.join(' ')); } };
+const context = { requestId: 'req-1', logger };
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+describe('templates', () => {
+  it('each has files, and a handler its runtime can find', () => {
+    expect(TEMPLATES.map((t) => t.name)).toEqual(['Node.js event function', 'Node.js HTTP function', 'Custom Runtime (bootstrap + server.js)']);
+    for (const t of TEMPLATES) {
+      expect(Object.keys(t.files).length).toBeGreaterThan(0);
+      expect(t.manifest.runtime).toBe(t.runtime);
+    }
+  });
+
+  it('keeps the function identity when loaded', () => {
+    const load = templateLoad(templateById('nodejs-http')!, { serviceName: 's', functionName: 'f' });
+    expect(load.manifest).toMatchObject({ serviceName: 's', functionName: 'f', functionType: 'http' });
+    expect(load.folders).toEqual([]);
+  });
+
+  it('the event function answers with the payload and logs with context.logger', async () => {
+    const t = templateById('nodejs-event')!;
+    const { handler } = exportsOf(t.files['index.js'].content);
+    await expect(handler(Buffer.from('{"a":1}'), context)).resolves.toMatchObject({ requestId: 'req-1', echo: '{"a":1}' });
+    expect(logger.lines.at(-1)).toContain('{"a":1}');
+    // The lifecycle stubs are there, commented out, so the manifest's empty hooks match the code.
+    expect(t.files['index.js'].content).toMatch(/\/\/ exports\.initializer = async \(context\)/);
+    expect(t.files['index.js'].content).toMatch(/\/\/ exports\.preFreeze/);
+    expect(t.files['index.js'].content).toMatch(/\/\/ exports\.preStop/);
+  });
+
+  it('the HTTP function echoes method, path and queries through response.send', async () => {
+    const { handler } = exportsOf(templateById('nodejs-http')!.files['index.js'].content);
+    const request = Object.assign(new EventEmitter(), { method: 'POST', path: '/orders/42', queries: { debug: '1' } });
+    const sent = new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve) => {
+      const headers: Record<string, string> = {};
+      let status = 0;
+      handler(request, {
+        setStatusCode: (s: number) => void (status = s),
+        setHeader: (k: string, v: string) => void (headers[k] = v),
+        send: (body: string) => resolve({ status, headers, body }),
+      }, context);
+    });
+    request.emit('data', Buffer.from('{"qty":3}'));
+    request.emit('end');
+    const r = await sent;
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(r.body)).toEqual({ method: 'POST', path: '/orders/42', queries: { debug: '1' }, body: '{"qty":3}', requestId: 'req-1' });
+  });
+
+  it('the custom runtime bootstrap starts server.js, which speaks the instance protocol on FC_SERVER_PORT', async () => {
+    const t = templateById('custom-bootstrap')!;
+    expect(t.files.bootstrap.executable).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'fnplay-template-'));
+    for (const [p, f] of Object.entries(t.files)) {
+      writeFileSync(join(dir, p), f.content);
+      if (f.executable) chmodSync(join(dir, p), 0o755);
+    }
+    const port = await freePort();
+    const child = spawn(join(dir, 'bootstrap'), [], { cwd: dir, env: { PATH: `${join(process.execPath, '..')}:/usr/bin:/bin`, FC_SERVER_PORT: String(port) } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c) => String(c).includes('listening') && resolve());
+        child.on('exit', (code) => reject(new Error(`bootstrap exited with ${code}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const invoke = await fetch(`${base}/invoke`, { method: 'POST', body: 'ping', headers: { 'x-fc-request-id': 'r1' } });
+      expect(invoke.headers.get('x-fc-status')).toBe('200');
+      expect(await invoke.json()).toMatchObject({ echo: 'ping', requestId: 'r1' });
+      expect((await fetch(`${base}/initialize`, { method: 'POST' })).headers.get('x-fc-status')).toBe('200');
+      expect((await fetch(`${base}/pre-freeze`)).headers.get('x-fc-status')).toBe('200');
+      expect((await fetch(`${base}/pre-stop`)).headers.get('x-fc-status')).toBe('200');
+      const http = await fetch(`${base}/orders?x=1`, { method: 'PUT', body: 'b', headers: { 'x-fc-control-path': '/http-invoke' } });
+      expect(await http.json()).toMatchObject({ method: 'PUT', url: '/orders?x=1', body: 'b' });
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

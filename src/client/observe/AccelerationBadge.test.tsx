@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { useLive } from '../api/live.ts';
+import { fcError, makeFunctionView } from '../mocks/handlers.ts';
+import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
+import { AccelerationBadge } from './AccelerationBadge.tsx';
+
+const server = useMockApi();
+const badge = () => screen.getByRole('status', { name: 'Acceleration status' });
+const serveStatus = (accelerationInfo: { status: 'Preparing' | 'Ready' | 'Failed'; reason?: string }) =>
+  server.use(http.get('/api/functions/playground/hello', () => HttpResponse.json(makeFunctionView({ accelerationInfo }))));
+
+describe('AccelerationBadge', () => {
+  it('goes from Preparing to Ready on a live event', async () => {
+    serveStatus({ status: 'Preparing' });
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Preparing$/));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Ready', reason: null }));
+    expect(badge()).toHaveTextContent(/^Ready$/);
+  });
+
+  it('shows Failed with its reason', async () => {
+    serveStatus({ status: 'Failed', reason: 'bootstrap is not executable' });
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Failed$/));
+    expect(screen.getByText('bootstrap is not executable')).toBeVisible();
+  });
+
+  it('shows a live failure and its reason', async () => {
+    serveStatus({ status: 'Preparing' });
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent('Preparing'));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Failed', reason: 'handler index.js not found' }));
+    expect(badge()).toHaveTextContent(/^Failed$/);
+    expect(screen.getByText('handler index.js not found')).toBeInTheDocument();
+  });
+
+  it("ignores other functions' events", async () => {
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent('Ready'));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'other', status: 'Preparing', reason: null }));
+    expect(badge()).toHaveTextContent('Ready');
+  });
+
+  it('says Not deployed when the function does not exist', async () => {
+    server.use(http.get('/api/functions/playground/hello', () => fcError(404, 'FunctionNotFound', 'function hello does not exist')));
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Not deployed$/));
+  });
+});
