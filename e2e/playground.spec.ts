@@ -4,13 +4,20 @@ import type { Page } from '@playwright/test';
 
 const SHOTS = 'test-results/screenshots';
 
-/** Replaces the open file's text through the editor, as a user would (select all, type). */
+/** Replaces the open file's text through the editor, as a user would: select all, paste. */
 async function replaceCode(page: Page, code: string) {
+  // Typed text gets Monaco's auto-indent and auto-closing; pasted text arrives as it is.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  // Monaco's textarea sits under the rendered lines, which take clicks: focus it as a keyboard user would.
   const editor = page.getByRole('textbox', { name: /^Editor: / });
-  await editor.click();
+  await editor.focus();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
+  await page.keyboard.press('ControlOrMeta+V');
+  // What reached the workspace store is what will be deployed: it must be the code, exactly.
+  await expect
+    .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('fnplay-workspace') ?? '{}').state?.files?.['index.js']?.content))
+    .toBe(code);
 }
 
 async function setField(page: Page, label: string, value: string) {
@@ -83,8 +90,8 @@ test('an HTTP function through the request builder', async ({ app: page }) => {
   await page.getByLabel('Method').selectOption('POST');
   await page.getByLabel('Path').fill('/orders/42');
   await page.getByRole('button', { name: 'Add query name' }).click();
-  await page.getByLabel('Query name').fill('debug');
-  await page.getByLabel('Query value').fill('1');
+  await page.getByLabel('Query name', { exact: true }).fill('debug');
+  await page.getByLabel('Query value', { exact: true }).fill('1');
   await page.getByLabel('Body', { exact: true }).fill('{"qty": 3}');
   await page.getByRole('button', { name: 'Invoke', exact: true }).click();
   const result = region(page, 'Result');

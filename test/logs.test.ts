@@ -124,6 +124,6 @@ describe('logs', () => {
   it('answers bad playground queries with InvalidArgument / 404', async () => {
     expect((await api('/logs?afterId=abc')).body.ErrorCode).toBe('InvalidArgument');
     expect((await api('/invocations/nope')).status).toBe(404);
-    expect((await api('/functions/svc/nope')).body.ErrorCode).toBe('FunctionNotFound');
+    expect((await api('/functions/svc/nope')).body).toBeNull(); // not deployed yet: a normal state for the page
   });
 });

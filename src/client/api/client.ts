@@ -41,7 +41,8 @@ export interface FunctionView {
 
 export const api = {
   info: () => call<{ accountId: string; region: string; accessKeyId: string; maxInstances: number }>('/info'),
-  getFunction: (service: string, fn: string) => call<FunctionView>(`/functions/${service}/${fn}`),
+  /** null while the function is not deployed */
+  getFunction: (service: string, fn: string) => call<FunctionView | null>(`/functions/${service}/${fn}`),
   deploy: (req: DeployRequest) => call<FunctionView>('/deploy', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) }),
   invokeEvent: (service: string, fn: string, payload: string) =>
     call<PlaygroundInvokeResponse>(`/invoke/${service}/${fn}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: payload }),

@@ -32,7 +32,7 @@ export function useDeployInvoke() {
     if (ws.deployed && ws.deployed.code === code && ws.deployed.manifest === manifest) return true;
     useSession.getState().set({ phase: 'deploying', error: null });
     try {
-      const exists = await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName).then(() => true, () => false);
+      const exists = (await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName)) !== null;
       const codeChanged = !exists || !ws.deployed || ws.deployed.code !== code;
       const zipFile = codeChanged ? toBase64(await filesToZip(ws.files, ws.folders)) : null;
       await api.deploy(deployRequestOf(ws.manifest, zipFile));

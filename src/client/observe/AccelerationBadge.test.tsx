@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { act, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { useLive } from '../api/live.ts';
+import { useWorkspace } from '../workspace/store.ts';
 import { fcError, makeFunctionView } from '../mocks/handlers.ts';
 import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
 import { AccelerationBadge } from './AccelerationBadge.tsx';
@@ -43,9 +44,25 @@ describe('AccelerationBadge', () => {
     expect(badge()).toHaveTextContent('Ready');
   });
 
-  it('says Not deployed when the function does not exist', async () => {
+  it('says Not deployed when the function does not exist, until a deploy starts preparing it', async () => {
+    server.use(http.get('/api/functions/playground/hello', () => HttpResponse.json(null)));
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Not deployed$/));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Preparing', reason: null }));
+    expect(badge()).toHaveTextContent(/^Preparing$/);
+  });
+
+  it('also reads a 404 as not deployed', async () => {
     server.use(http.get('/api/functions/playground/hello', () => fcError(404, 'FunctionNotFound', 'function hello does not exist')));
     renderWithQuery(<AccelerationBadge />);
     await waitFor(() => expect(badge()).toHaveTextContent(/^Not deployed$/));
+  });
+
+  it('follows the current function', async () => {
+    server.use(http.get('/api/functions/playground/:fn', ({ params }) => HttpResponse.json(params.fn === 'hello' ? makeFunctionView() : null)));
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent('Ready'));
+    act(() => useWorkspace.getState().setManifest({ functionName: 'renamed' }));
+    await waitFor(() => expect(badge()).toHaveTextContent('Not deployed'));
   });
 });

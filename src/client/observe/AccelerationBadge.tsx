@@ -38,12 +38,13 @@ export function AccelerationBadge() {
     if (live) setLiveSeen({ entry: live, at: Date.now() });
   }, [live]);
 
-  const fetched: Shown =
-    info.error instanceof ApiError && info.error.status === 404
-      ? { status: 'Not deployed', reason: null }
-      : info.data
-        ? { status: info.data.accelerationInfo.status, reason: info.data.accelerationInfo.reason ?? null }
-        : { status: 'Checking', reason: info.error ? info.error.message : null };
+  // The service answers null for a function not deployed yet (a 404 from an older service means the same).
+  const notDeployed = info.data === null || (info.error instanceof ApiError && info.error.status === 404);
+  const fetched: Shown = notDeployed
+    ? { status: 'Not deployed', reason: null }
+    : info.data
+      ? { status: info.data.accelerationInfo.status, reason: info.data.accelerationInfo.reason ?? null }
+      : { status: 'Checking', reason: null };
   const liveIsNewer = live && liveSeen?.entry === live && liveSeen.at >= info.dataUpdatedAt && liveSeen.at >= info.errorUpdatedAt;
   const shown: Shown = liveIsNewer ? { status: live.status, reason: live.reason } : fetched;
   const reason = shown.status === 'Failed' ? (shown.reason ?? 'no reason given') : null;

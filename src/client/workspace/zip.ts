@@ -28,7 +28,7 @@ export async function zipToFiles(data: ArrayBuffer | Uint8Array): Promise<{ file
     const mode = typeof entry.unixPermissions === 'number' ? entry.unixPermissions : 0o644;
     files[name] = { content: await entry.async('string'), executable: (mode & 0o111) !== 0 };
   }
-  const tops = new Set(Object.keys(files).map((p) => p.split('/')[0]));
+  const tops = new Set([...Object.keys(files), ...folders].map((p) => p.split('/')[0]));
   if (tops.size === 1) {
     const [top] = tops;
     if (Object.keys(files).every((p) => p.startsWith(top + '/'))) {

@@ -17,9 +17,11 @@ export function playgroundApi(deps: HttpDeps) {
 
   api.get('/info', (c) => c.json({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances }));
 
+  // null, not 404, for a function not deployed yet: the page asks before the first deploy, and a 404
+  // would be a console error in the browser for a normal state.
   api.get('/functions/:service/:function', (c) => {
-    const fn = requireFunction(deps, requireService(deps, param(c, 'service')).serviceName, param(c, 'function'));
-    return c.json(functionView(fn));
+    const fn = deps.store.resources.getFunction(param(c, 'service'), param(c, 'function'));
+    return c.json(fn ? functionView(fn) : null);
   });
 
   api.get('/functions/:service/:function/invocations', (c) => {

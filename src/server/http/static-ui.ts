@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { HttpDeps } from './context.ts';
 
 const UI_DIR = dirname(UI_INDEX);
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.ico': 'image/x-icon', '.txt': 'text/plain' };
 
 /** The SPA: the page carries the per-start API token in a meta tag, so only a page fnplay served holds it. */
 export function staticUi(deps: HttpDeps) {
@@ -16,6 +16,12 @@ export function staticUi(deps: HttpDeps) {
     return html.replace('</head>', `<meta name="fnplay-token" content="${deps.apiToken}"></head>`);
   };
   ui.get('/', (c) => c.html(page(), 200, { 'cache-control': 'no-store' }));
+  // Top-level files copied from public/ (favicon, ...).
+  ui.get('/:file{[\\w.-]+\\.(svg|png|ico|txt|webmanifest)}', (c) => {
+    const file = join(UI_DIR, c.req.param('file'));
+    if (!existsSync(file)) return c.notFound();
+    return c.body(readFileSync(file), 200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  });
   ui.get('/assets/*', (c) => {
     const file = normalize(join(UI_DIR, c.req.path));
     if (!file.startsWith(UI_DIR) || !existsSync(file)) return c.notFound();
