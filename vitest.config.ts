@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Integration tests spawn real instance processes; two files at once is what a 2-core CI machine takes.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -13,8 +15,6 @@ export default defineConfig({
           name: 'server',
           include: ['src/server/**/*.test.ts', 'src/shared/**/*.test.ts', 'test/**/*.test.ts'],
           environment: 'node',
-          // Integration tests spawn real instance processes; two files at once is what a 2-core CI machine takes.
-          maxWorkers: 2,
         },
       },
       {

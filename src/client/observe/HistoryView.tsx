@@ -6,7 +6,7 @@ import { useSession } from '../invoke/session.ts';
 import { INVOCATION_STATUS_BADGE, INVOCATION_STATUS_COLOR } from './badges.ts';
 import { useCurrentFunction } from './current-function.ts';
 import { COLD_START_COLOR, DurationChart } from './DurationChart.tsx';
-import { formatClock, formatMs } from './format.ts';
+import { formatClock, formatMs, plural } from './format.ts';
 import { Legend } from './Legend.tsx';
 import { queryKeys, useInvocations } from './queries.ts';
 import './observe.css';
@@ -41,9 +41,7 @@ export function HistoryView() {
     <section aria-label="History" className="pane history">
       <div className="pane-title">
         <h2 className="obs-heading">History</h2>
-        <span className="hist-count">{records.length} invocations</span>
-        <span className="spacer" />
-        {records.length > 0 && <Legend items={LEGEND} />}
+        <span className="hist-count">{plural(records.length, 'invocation')}</span>
       </div>
       {invocations.error && <p className="error-text">{invocations.error.message}</p>}
       {records.length === 0 ? (
@@ -51,6 +49,7 @@ export function HistoryView() {
       ) : (
         <>
           <DurationChart records={records} selected={selected} onSelect={select} />
+          <Legend items={LEGEND} />
           <div className="hist-table-wrap">
             <table className="hist-table">
               <thead>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { shortInstanceId } from './format.ts';
+import { plural, shortInstanceId } from './format.ts';
 
 interface Props {
   count: number;
@@ -26,7 +26,7 @@ export function LogToolbar(p: Props) {
     const text = p.copyText();
     try {
       await navigator.clipboard.writeText(text);
-      setCopied(`Copied ${p.count} ${p.count === 1 ? 'line' : 'lines'}`);
+      setCopied(`Copied ${plural(p.count, 'line')}`);
     } catch {
       setCopied('Copy failed: the browser refused clipboard access');
     }
@@ -35,7 +35,7 @@ export function LogToolbar(p: Props) {
   return (
     <div className="pane-title log-toolbar">
       <h2 className="obs-heading">Logs</h2>
-      <span className="log-count">{p.count} lines</span>
+      <span className="log-count">{plural(p.count, 'line')}</span>
       <span className="spacer" />
       <input
         className="input log-filter-request"

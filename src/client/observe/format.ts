@@ -44,3 +44,6 @@ export function shortInstanceId(id: string): string {
   const m = /^(c-)?([0-9a-f]{8})-[0-9a-f-]{27}$/i.exec(id);
   return m ? `${m[1] ?? ''}${m[2]}` : id;
 }
+
+/** `1 line`, `3 lines`. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -9,7 +9,7 @@ export const STATE_COLORS: Record<InstanceState, string> = {
   Busy: '#ff6a00',
   Frozen: '#58a6ff',
   Stopping: '#d29922',
-  Destroyed: '#4b5261',
+  Destroyed: '#6e7681',
   Failed: '#f85149',
 };
 
