@@ -66,5 +66,5 @@ export type AccelerationStatus = 'Preparing' | 'Ready' | 'Failed';
 export type LiveEvent =
   | { type: 'log'; line: LogLine }
   | { type: 'instance'; instance: InstanceInfo }
-  | { type: 'acceleration'; serviceName: string; functionName: string; status: AccelerationStatus; reason: string | null }
+  | { type: 'acceleration'; serviceName: string; functionName: string; codeChecksum: string; status: AccelerationStatus; reason: string | null }
   | { type: 'invocation'; record: InvocationRecord };

@@ -16,7 +16,7 @@ interface LiveState {
   connected: boolean;
   lines: LogLine[];
   instances: Record<string, InstanceTrack>;
-  acceleration: Record<string, { status: AccelerationStatus; reason: string | null }>;
+  acceleration: Record<string, { codeChecksum: string; status: AccelerationStatus; reason: string | null }>;
   lastInvocation: InvocationRecord | null;
   apply(e: LiveEvent): void;
   setConnected(c: boolean): void;
@@ -46,7 +46,7 @@ export const useLive = create<LiveState>()((set) => ({
           return { instances: { ...s.instances, [e.instance.instanceId]: { info: e.instance, transitions } } };
         }
         case 'acceleration':
-          return { acceleration: { ...s.acceleration, [fnKey(e.serviceName, e.functionName)]: { status: e.status, reason: e.reason } } };
+          return { acceleration: { ...s.acceleration, [fnKey(e.serviceName, e.functionName)]: { codeChecksum: e.codeChecksum, status: e.status, reason: e.reason } } };
         case 'invocation':
           return { lastInvocation: e.record };
       }

@@ -17,7 +17,7 @@ describe('AccelerationBadge', () => {
     serveStatus({ status: 'Preparing' });
     renderWithQuery(<AccelerationBadge />);
     await waitFor(() => expect(badge()).toHaveTextContent(/^Preparing$/));
-    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Ready', reason: null }));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Ready', reason: null }));
     expect(badge()).toHaveTextContent(/^Ready$/);
   });
 
@@ -28,11 +28,18 @@ describe('AccelerationBadge', () => {
     expect(screen.getByText('bootstrap is not executable')).toBeVisible();
   });
 
+  it('keeps a live Ready when a stale fetch still says Preparing (they arrive in either order)', async () => {
+    serveStatus({ status: 'Preparing' });
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Ready', reason: null }));
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Ready$/));
+  });
+
   it('shows a live failure and its reason', async () => {
     serveStatus({ status: 'Preparing' });
     renderWithQuery(<AccelerationBadge />);
     await waitFor(() => expect(badge()).toHaveTextContent('Preparing'));
-    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Failed', reason: 'handler index.js not found' }));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Failed', reason: 'handler index.js not found' }));
     expect(badge()).toHaveTextContent(/^Failed$/);
     expect(screen.getByText('handler index.js not found')).toBeInTheDocument();
   });
@@ -40,7 +47,7 @@ describe('AccelerationBadge', () => {
   it("ignores other functions' events", async () => {
     renderWithQuery(<AccelerationBadge />);
     await waitFor(() => expect(badge()).toHaveTextContent('Ready'));
-    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'other', status: 'Preparing', reason: null }));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'other', codeChecksum: '9', status: 'Preparing', reason: null }));
     expect(badge()).toHaveTextContent('Ready');
   });
 
@@ -48,7 +55,7 @@ describe('AccelerationBadge', () => {
     server.use(http.get('/api/functions/playground/hello', () => HttpResponse.json(null)));
     renderWithQuery(<AccelerationBadge />);
     await waitFor(() => expect(badge()).toHaveTextContent(/^Not deployed$/));
-    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', status: 'Preparing', reason: null }));
+    act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Preparing', reason: null }));
     expect(badge()).toHaveTextContent(/^Preparing$/);
   });
 

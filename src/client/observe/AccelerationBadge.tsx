@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { useLive } from '../api/live.ts';
 import type { AccelerationStatus } from '../../shared/observe.ts';
@@ -26,17 +25,15 @@ const TITLE: Record<Shown['status'], string> = {
 };
 
 /**
- * The acceleration status of the current function's deployed code (SPEC §6). The fetched value
- * and the live events can arrive in either order, so whichever is newer wins.
+ * The acceleration status of the current function's deployed code (SPEC §6). The fetched value and
+ * the live events arrive in either order; for one code checksum the status only moves forward
+ * (Preparing → Ready or Failed), so a live Ready/Failed for the fetched checksum wins over a
+ * fetched Preparing, whichever arrived last.
  */
 export function AccelerationBadge() {
   const { service, fn, key } = useCurrentFunction();
   const info = useFunctionInfo(service, fn);
   const live = useLive((s) => s.acceleration[key]);
-  const [liveSeen, setLiveSeen] = useState<{ entry: typeof live; at: number } | null>(null);
-  useEffect(() => {
-    if (live) setLiveSeen({ entry: live, at: Date.now() });
-  }, [live]);
 
   // The service answers null for a function not deployed yet (a 404 from an older service means the same).
   const notDeployed = info.data === null || (info.error instanceof ApiError && info.error.status === 404);
@@ -45,8 +42,10 @@ export function AccelerationBadge() {
     : info.data
       ? { status: info.data.accelerationInfo.status, reason: info.data.accelerationInfo.reason ?? null }
       : { status: 'Checking', reason: null };
-  const liveIsNewer = live && liveSeen?.entry === live && liveSeen.at >= info.dataUpdatedAt && liveSeen.at >= info.errorUpdatedAt;
-  const shown: Shown = liveIsNewer ? { status: live.status, reason: live.reason } : fetched;
+  const liveMovesOn = live && info.data && live.codeChecksum === info.data.codeChecksum && fetched.status === 'Preparing' && live.status !== 'Preparing';
+  // A first deploy's events can come before the refetch that finds the function.
+  const liveFirst = live && fetched.status === 'Not deployed';
+  const shown: Shown = liveMovesOn || liveFirst ? { status: live.status, reason: live.reason } : fetched;
   const reason = shown.status === 'Failed' ? (shown.reason ?? 'no reason given') : null;
 
   return (

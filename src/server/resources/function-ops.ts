@@ -86,7 +86,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       .catch((err: Error) => ({ status: 'Failed' as const, reason: err.message }))
       .then((r) => {
         if (repo.setAcceleration(serviceName, functionName, fn.codeChecksum, r.status, r.reason)) {
-          deps.hub.publish({ type: 'acceleration', serviceName, functionName, status: r.status, reason: r.reason });
+          deps.hub.publish({ type: 'acceleration', serviceName, functionName, codeChecksum: fn.codeChecksum, status: r.status, reason: r.reason });
         }
       });
   }
