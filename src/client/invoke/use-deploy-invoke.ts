@@ -5,6 +5,7 @@ import { deployRequestOf } from '../workspace/deploy-request.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { filesToZip, toBase64 } from '../workspace/zip.ts';
 import { useDeployedSnapshot } from '../editor/deployed-snapshot.ts';
+import { describeManifestErrors, validateManifest } from '../manifest/validate-manifest.ts';
 import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
 import { useSession, type ActionError } from './session.ts';
 
@@ -30,6 +31,12 @@ export function useDeployInvoke() {
     const code = fingerprintCode(ws.files, ws.folders);
     const manifest = fingerprintManifest(ws.manifest);
     if (ws.deployed && ws.deployed.code === code && ws.deployed.manifest === manifest) return true;
+    // The same schemas the service applies: an invalid manifest is refused here, before any request.
+    const invalid = validateManifest(ws.manifest);
+    if (Object.keys(invalid).length > 0) {
+      useSession.getState().set({ error: { action: 'deploy', code: 'InvalidArgument', message: describeManifestErrors(invalid) } });
+      return false;
+    }
     useSession.getState().set({ phase: 'deploying', error: null });
     try {
       const exists = (await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName)) !== null;

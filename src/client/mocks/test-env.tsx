@@ -28,6 +28,7 @@ export function useMockApi() {
 export function resetStores() {
   useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null });
   useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
+  useWorkspace.setState(useWorkspace.getInitialState(), true);
   useWorkspace.getState().setManifest({ serviceName: SERVICE, functionName: FUNCTION });
 }
 

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { useWorkspace } from '../workspace/store.ts';
+import { useSession } from './session.ts';
+import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
+import { makeRecord } from '../mocks/fixtures.ts';
+import { InvokePanel } from './InvokePanel.tsx';
+
+const server = useMockApi();
+
+describe('InvokePanel', () => {
+  it('deploys what changed, then invokes with the payload, and keeps the result', async () => {
+    const calls: string[] = [];
+    server.use(
+      http.get('/api/functions/:s/:f', () => HttpResponse.json(null)),
+      http.put('/api/deploy', async ({ request }) => {
+        const body = (await request.json()) as { zipFile: string | null; function: { memorySize: number } };
+        calls.push(`deploy zip=${body.zipFile ? 'yes' : 'no'} memory=${body.function.memorySize}`);
+        return HttpResponse.json({ functionName: 'hello', accelerationInfo: { status: 'Preparing' } });
+      }),
+      http.post('/api/invoke/:s/:f', async ({ request }) => {
+        calls.push(`invoke ${await request.text()}`);
+        return HttpResponse.json({ statusCode: 200, headers: {}, bodyBase64: btoa('ok'), record: makeRecord() });
+      }),
+    );
+    renderWithQuery(<InvokePanel />);
+    await userEvent.clear(screen.getByLabelText(/Event payload/));
+    await userEvent.type(screen.getByLabelText(/Event payload/), 'abc');
+    await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));
+    await waitFor(() => expect(useSession.getState().result?.bodyBase64).toBe(btoa('ok')));
+    expect(calls).toEqual(['deploy zip=yes memory=128', 'invoke abc']);
+    // Nothing changed: the second Invoke does not deploy again.
+    await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));
+    await waitFor(() => expect(calls).toHaveLength(3));
+    expect(calls[2]).toBe('invoke abc');
+  });
+
+  it('refuses to deploy an invalid manifest and says why, next to the action', async () => {
+    let deployed = false;
+    server.use(http.put('/api/deploy', () => ((deployed = true), HttpResponse.json({}))));
+    useWorkspace.getState().setManifest({ memorySize: 100 });
+    renderWithQuery(<InvokePanel />);
+    await userEvent.click(screen.getByRole('button', { name: 'Deploy' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('InvalidArgument');
+    expect(screen.getByRole('alert')).toHaveTextContent(/multiple of 64/);
+    expect(deployed).toBe(false);
+  });
+
+  it("shows the service's ErrorCode and message when a deploy fails", async () => {
+    server.use(
+      http.get('/api/functions/:s/:f', () => HttpResponse.json(null)),
+      http.put('/api/deploy', () => HttpResponse.json({ ErrorCode: 'InvalidArgument', ErrorMessage: 'code.zipFile: code zip entry ../x escapes the code directory' }, { status: 400 })),
+    );
+    renderWithQuery(<InvokePanel />);
+    await userEvent.click(screen.getByRole('button', { name: 'Deploy' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('escapes the code directory');
+    expect(useSession.getState().error?.field).toBe('code.zipFile');
+  });
+
+  it('builds HTTP requests for HTTP functions and invokes with Ctrl+Enter', async () => {
+    let sent: unknown = null;
+    server.use(
+      http.get('/api/functions/:s/:f', () => HttpResponse.json(null)),
+      http.put('/api/deploy', () => HttpResponse.json({})),
+      http.post('/api/invoke/:s/:f', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ statusCode: 201, headers: {}, bodyBase64: '', record: makeRecord() });
+      }),
+    );
+    useWorkspace.getState().setManifest({ functionType: 'http' });
+    renderWithQuery(<InvokePanel />);
+    await userEvent.selectOptions(screen.getByLabelText('Method'), 'PUT');
+    await userEvent.clear(screen.getByLabelText('Path'));
+    await userEvent.type(screen.getByLabelText('Path'), '/items');
+    await userEvent.click(screen.getByRole('button', { name: 'Add header name' }));
+    await userEvent.type(screen.getByLabelText('Header name'), 'x-app');
+    await userEvent.type(screen.getByLabelText('Header value'), 'demo');
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(sent).not.toBeNull());
+    expect(sent).toMatchObject({ method: 'PUT', path: '/items', headers: [['x-app', 'demo']] });
+  });
+});
