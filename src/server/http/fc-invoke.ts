@@ -7,11 +7,12 @@ import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
 
 // SPEC §3 limits. FC2-API says 32 MB for sync payloads; SPEC (which decides) says 16 MB.
-const MAX_SYNC_BODY = 16 * 1024 * 1024;
+export const MAX_SYNC_BODY = 16 * 1024 * 1024;
 const MAX_HEADER_BYTES = 4096;
 const MAX_PATH_BYTES = 4096;
 
-function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): { rev: FunctionRevision; maxInstances: number | null } {
+/** What an invocation runs: the function as it is now, with its qualifier and its instance cap. */
+export function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): { rev: FunctionRevision; maxInstances: number | null } {
   const { serviceName, qualifier } = splitQualifier(serviceSegment);
   const service = requireService(deps, serviceName);
   const q = requireLatest(serviceName, qualifier);

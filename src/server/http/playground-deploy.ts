@@ -3,11 +3,11 @@ import type { Hono } from 'hono';
 import { isoNow, newEtag, parseBody } from '../resources/function-ops.ts';
 import type { TriggerRecord } from '../store/index.ts';
 import { deployRequest, httpInvokeRequest, type PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
-import { jsonBody, param, rawBody, requireFunction, requireService, type HttpDeps } from './context.ts';
+import { jsonBody, param, rawBody, requireService, type HttpDeps } from './context.ts';
+import { MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
 import { functionView } from './views.ts';
 import { FcError } from '../errors.ts';
 
-const MAX_SYNC_BODY = 16 * 1024 * 1024;
 const TRIGGER_NAME = 'http-trigger';
 
 /** Deploy and invoke for the browser, which holds no FC key pair: the same operations as the FC API. */
@@ -29,10 +29,9 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
   });
 
   api.post('/invoke/:service/:function', async (c) => {
-    const service = requireService(deps, param(c, 'service'));
-    const fn = requireFunction(deps, service.serviceName, param(c, 'function'));
-    const onDemand = deps.store.resources.getOnDemand(service.serviceName, 'LATEST', fn.config.functionName);
-    const rev = { service, fn, qualifier: 'LATEST', versionId: 'LATEST', region: deps.region, accountId: deps.accountId };
+    const { rev, maxInstances } = revisionOf(deps, param(c, 'service'), param(c, 'function'));
+    const service = rev.service;
+    const fn = rev.fn;
     const requestId = deps.invoker.newRequestId();
     const isHttp = deps.store.resources.listTriggers(service.serviceName, fn.config.functionName).length > 0;
     let result;
@@ -43,10 +42,10 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
       for (const [k, v] of h.headers) if (k && !k.toLowerCase().startsWith('x-fc-')) headers[k.toLowerCase()] = v;
       headers['x-fc-base-path'] = `/2016-08-15/proxy/${service.serviceName}/${fn.config.functionName}/`;
       const path = (h.path.startsWith('/') ? h.path : `/${h.path}`) + (qs ? `?${qs}` : '');
-      result = await deps.invoker.invoke(rev, { type: 'http', requestId, method: h.method, path, headers, body: Buffer.from(h.bodyBase64, 'base64'), logTail: false }, onDemand?.maximumInstanceCount ?? null);
+      result = await deps.invoker.invoke(rev, { type: 'http', requestId, method: h.method, path, headers, body: Buffer.from(h.bodyBase64, 'base64'), logTail: false }, maxInstances);
     } else {
       const payload = await rawBody(c, MAX_SYNC_BODY, 'payload');
-      result = await deps.invoker.invoke(rev, { type: 'sync', requestId, payload, logTail: false }, onDemand?.maximumInstanceCount ?? null);
+      result = await deps.invoker.invoke(rev, { type: 'sync', requestId, payload, logTail: false }, maxInstances);
     }
     const out: PlaygroundInvokeResponse = { statusCode: result.statusCode, headers: result.headers, bodyBase64: result.body.toString('base64'), record: result.record };
     return c.json(out);
