@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useWorkspace } from '../workspace/store.ts';
 import type { HttpMethod } from '../workspace/types.ts';
 import { KeyValueRows } from './KeyValueRows.tsx';
+import { PayloadEditor } from './PayloadEditor.tsx';
 import { useDeployInvoke } from './use-deploy-invoke.ts';
 import './invoke.css';
 
@@ -70,18 +71,16 @@ export function InvokePanel() {
           </label>
         </div>
       ) : (
-        <label className="field">
-          <span className="label">
-            Event payload <span className={`payload-kind payload-${kind}`}>{kind === 'json' ? 'JSON' : kind === 'text' ? 'bytes' : 'empty'}</span>
-          </span>
-          <textarea
-            className={`input payload payload-${kind}`}
-            rows={6}
-            value={payload}
-            onChange={(e) => setPayload(e.target.value)}
-            spellCheck={false}
-          />
-        </label>
+        <PayloadEditor
+          label={
+            <>
+              Event payload <span className={`payload-kind payload-${kind}`}>{kind === 'json' ? 'JSON' : kind === 'text' ? 'bytes' : 'empty'}</span>
+            </>
+          }
+          value={payload}
+          onChange={setPayload}
+          isJson={kind === 'json'}
+        />
       )}
       <div className="actions">
         <button type="button" className="btn" onClick={() => void deploy()} disabled={busy}>
