@@ -2,30 +2,30 @@ import type { InstanceTrack } from '../api/live.ts';
 import { formatClock, shortInstanceId } from './format.ts';
 import { STATE_COLORS, TIMELINE_WINDOW_MS, segmentsOf } from './instance-states.ts';
 
-/** viewBox units per second: the row is one unit per second of the window, stretched to fit. */
-const W = TIMELINE_WINDOW_MS / 1000;
 const H = 12;
-/** A Busy of a few ms would be invisible; every span gets at least this many seconds of width. */
-const MIN_SPAN = 0.8;
 
 /** One instance's states over the last minutes, as coloured spans; the right edge is now. */
-export function InstanceTimeline({ track, now }: { track: InstanceTrack; now: number }) {
-  const start = now - TIMELINE_WINDOW_MS;
-  const segments = segmentsOf(track, now);
-  const x = (t: number) => ((t - start) / TIMELINE_WINDOW_MS) * W;
+export function InstanceTimeline({ track, now, windowMs = TIMELINE_WINDOW_MS }: { track: InstanceTrack; now: number; windowMs?: number }) {
+  // viewBox units per second: the row is one unit per second of the window, stretched to fit.
+  const W = windowMs / 1000;
+  // A Busy of a few ms would be invisible; every span gets at least this width (about 1/375 of the row).
+  const MIN_SPAN = W / 375;
+  const start = now - windowMs;
+  const segments = segmentsOf(track, now, windowMs);
+  const x = (t: number) => ((t - start) / windowMs) * W;
   const described = segments.slice(-6).map((s) => `${s.state} from ${formatClock(new Date(s.from).toISOString(), false)}`);
   return (
     <svg
       className="inst-timeline"
       role="img"
-      aria-label={`Timeline of ${shortInstanceId(track.info.instanceId)}: ${described.join(', ') || 'no activity in the last 5 minutes'}`}
+      aria-label={`Timeline of ${shortInstanceId(track.info.instanceId)}: ${described.join(', ') || 'no activity in this window'}`}
       viewBox={`0 0 ${W} ${H}`}
       preserveAspectRatio="none"
       width="100%"
       height={H}
     >
       <rect x={0} y={0} width={W} height={H} fill="#ffffff06" />
-      {[60, 120, 180, 240].map((gx) => (
+      {[1, 2, 3, 4].map((i) => (i * W) / 5).map((gx) => (
         <line key={gx} x1={gx} x2={gx} y1={0} y2={H} stroke="#ffffff14" vectorEffect="non-scaling-stroke" />
       ))}
       {segments.map((s) => {

@@ -48,6 +48,10 @@ export function InstancesView() {
     [tracks, service, fn, now],
   );
   const alive = shown.filter((t) => !isGone(t.info.state)).length;
+  // The window grows with the oldest instance shown, from one minute up to five, so a fresh instance
+  // fills its row instead of being a sliver at the right edge.
+  const oldest = Math.min(now, ...shown.map((t) => Date.parse(t.info.startedAt) || now));
+  const windowMs = Math.min(TIMELINE_WINDOW_MS, Math.max(60_000, Math.ceil((now - oldest) / 60_000) * 60_000));
 
   return (
     <section aria-label="Instances" className="pane instances">
@@ -73,17 +77,17 @@ export function InstancesView() {
           <Legend items={LEGEND} />
           <ul className="inst-list" aria-label="Instance list">
             {shown.map((t) => (
-              <InstanceRow key={t.info.instanceId} track={t} now={now} />
+              <InstanceRow key={t.info.instanceId} track={t} now={now} windowMs={windowMs} />
             ))}
           </ul>
-          <TimeAxis />
+          <TimeAxis windowMs={windowMs} />
         </>
       )}
     </section>
   );
 }
 
-function InstanceRow({ track, now }: { track: InstanceTrack; now: number }) {
+function InstanceRow({ track, now, windowMs }: { track: InstanceTrack; now: number; windowMs: number }) {
   const { info } = track;
   const ended = endedAt(track);
   return (
@@ -99,18 +103,23 @@ function InstanceRow({ track, now }: { track: InstanceTrack; now: number }) {
           <span title={info.lastUsedAt ?? 'never used'}>{info.lastUsedAt ? `used ${formatAgo(info.lastUsedAt, now)}` : 'never used'}</span>
         </div>
       </div>
-      <InstanceTimeline track={track} now={now} />
+      <InstanceTimeline track={track} now={now} windowMs={windowMs} />
     </li>
   );
 }
 
 /** Minutes before now under the timelines, aligned with their gridlines. */
-function TimeAxis() {
+function TimeAxis({ windowMs }: { windowMs: number }) {
+  const label = (i: number) => {
+    if (i === 5) return 'now';
+    const sec = ((5 - i) * windowMs) / 5 / 1000;
+    return sec % 60 === 0 ? `-${sec / 60}m` : `-${sec}s`;
+  };
   return (
     <div className="inst-axis" aria-hidden>
       <span />
       <div className="inst-axis-ticks">
-        {['-5m', '-4m', '-3m', '-2m', '-1m', 'now'].map((label, i) => (
+        {[0, 1, 2, 3, 4, 5].map(label).map((label, i) => (
           <span key={label} style={{ left: `${i * 20}%` }}>
             {label}
           </span>
