@@ -67,8 +67,21 @@ async function main() {
   const loopback = args.host === '127.0.0.1' || args.host === 'localhost' || args.host === '::1';
   if (!loopback && !process.env.FNPLAY_ACCESS_KEY_ID) fail(`binding to ${args.host} runs code for anyone who reaches it: set FNPLAY_ACCESS_KEY_ID and FNPLAY_ACCESS_KEY_SECRET first`);
 
+  // Handlers go in before anything is printed: a SIGTERM that follows the listening line at once
+  // must still stop the instances cleanly instead of killing the service with the default action.
+  let fnplay: Awaited<ReturnType<typeof startFnplay>> | undefined;
+  let stopSignal: string | undefined;
+  const shutdown = (sig: string) => {
+    if (stopSignal) return;
+    stopSignal = sig;
+    if (fnplay) stop(fnplay, sig);
+    else console.log(`fnplay: ${sig} while starting, stopping once started…`);
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
   if (!process.env.FNPLAY_SKIP_UI_BUILD) await ensureUiBundle();
-  const fnplay = await startFnplay({
+  fnplay = await startFnplay({
     host: args.host!, port, dataDir,
     maxInstances: intFlag(args['max-instances'], 'max-instances', 300, 1),
     idleTtlSec: intFlag(args['idle-ttl'], 'idle-ttl', 300, 1),
@@ -76,24 +89,20 @@ async function main() {
     accountId: keys.accountId,
     freeze: !args['no-freeze'],
   });
+  if (stopSignal) return stop(fnplay, stopSignal);
   console.log(`fnplay listening on ${fnplay.url}`);
   console.log(`FC 2.0 endpoint ${fnplay.url} · accountId ${keys.accountId} · accessKeyID ${keys.accessKeyId}${keys.generated ? ` · accessKeySecret ${keys.accessKeySecret} (generated, kept in ${dataDir}/credentials.json)` : ''}`);
+}
 
-  let stopping = false;
-  const shutdown = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`fnplay: ${sig}, stopping instances (PreStop first)…`);
-    fnplay.close().then(
-      () => process.exit(0),
-      (err) => {
-        console.error('fnplay: shutdown failed', err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+function stop(fnplay: { close(): Promise<void> }, sig: string) {
+  console.log(`fnplay: ${sig}, stopping instances (PreStop first)…`);
+  fnplay.close().then(
+    () => process.exit(0),
+    (err) => {
+      console.error('fnplay: shutdown failed', err);
+      process.exit(1);
+    },
+  );
 }
 
 main().catch((err) => {
