@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { closeOpenServices } from './lib/bench-service.ts';
 import { startLoadWorker } from './lib/load.ts';
 import { describeMachine } from './lib/machine.ts';
-import { startProfile } from './lib/profile.ts';
+import { profileServices } from './lib/profile.ts';
 import { createProgress } from './lib/progress.ts';
 import { markdownTable, saveReport, type RunReport } from './lib/report.ts';
 import type { ScenarioResult } from './lib/types.ts';
@@ -47,7 +47,8 @@ for (const scenario of SCENARIOS) {
   if (only && !only.has(scenario.id)) continue;
   progress.scenario(`${scenario.id}. ${scenario.title}`);
   const started = performance.now();
-  const profile = profiled.has(scenario.id) ? await startProfile() : null;
+  const profileDir = join(RESULTS, 'profiles', `scenario-${scenario.id}${quick ? '-quick' : ''}`);
+  const profile = profiled.has(scenario.id) ? profileServices(profileDir) : null;
   let limit: NodeJS.Timeout | undefined;
   try {
     const out = await Promise.race([
@@ -63,10 +64,8 @@ for (const scenario of SCENARIOS) {
     clearTimeout(limit);
   }
   if (profile) {
-    mkdirSync(join(RESULTS, 'profiles'), { recursive: true });
-    const file = join(RESULTS, 'profiles', `scenario-${scenario.id}${quick ? '-quick' : ''}.cpuprofile`);
-    const top = await profile.stop(file);
-    progress.step(`CPU profile of the service's thread: ${file}\n${top.map((l) => `      ${l}`).join('\n')}`);
+    const top = profile.stop();
+    progress.step(`CPU profiles of the service processes: ${profileDir}\n${top.map((l) => `      ${l}`).join('\n')}`);
   }
   progress.step(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

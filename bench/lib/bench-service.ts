@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 // @ts-expect-error the SDK ships no types
 import FCClient from '@alicloud/fc2';
 import { reapLeftovers } from '../../src/server/instances/index.ts';
-import { startFnplay, type FnplayConfig } from '../../src/server/service.ts';
+import type { FnplayConfig } from '../../src/server/service.ts';
 import { startServiceProcess } from './service-process.ts';
 import type { FcCredentials } from './fc-signer.ts';
 import { until } from './stats.ts';
@@ -26,10 +26,11 @@ process.on('exit', () => {
 });
 
 /**
- * fnplay on 127.0.0.1 port 0 with a fresh data dir and generated keys, plus an SDK client. In this
- * process by default; with `ownProcess` alone in a child process, so that its RSS and CPU are its own.
+ * fnplay on 127.0.0.1 port 0 with a fresh data dir and generated keys, plus an SDK client. The
+ * service runs alone in a child process, as `npm start` runs it: its CPU, RSS and event loop are its
+ * own, not shared with the load generator or lambda-local in this process.
  */
-export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number; ownProcess?: boolean } = {}) {
+export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-bench-'));
   const creds: FcCredentials = {
     accessKeyId: `LTAI${randomBytes(8).toString('hex')}`,
@@ -42,7 +43,7 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     idleTtlSec: 3600, keys: { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret },
     accountId: creds.accountId, freeze: opts.freeze ?? true,
   };
-  const svc = opts.ownProcess ? await startServiceProcess(config) : { ...(await startFnplay(config)), pid: process.pid };
+  const svc = await startServiceProcess(config);
   const client: Record<string, SdkCall> = new FCClient(creds.accountId, {
     accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint: svc.url, timeout: 300_000,
   });
@@ -74,7 +75,7 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     (await api(`/functions/${service}/${fn}/instances`)).instances as { instanceId: string; state: string; pid: number }[];
 
   const handle = {
-    /** The process the service runs in (this one unless `ownProcess`). */
+    /** The service's process. */
     pid: svc.pid,
     url: svc.url,
     port: svc.port,

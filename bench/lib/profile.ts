@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setServiceNodeArgs } from './service-process.ts';
 
 interface ProfileNode {
   id: number;
@@ -13,21 +14,26 @@ interface CpuProfile {
 }
 
 /**
- * A CPU profile of this process's main thread (the in-process service), as `node --cpu-prof`
- * writes it, for one scenario. `stop()` saves it and returns the functions with the most self time.
+ * CPU profiles of the service processes a scenario starts (`node --cpu-prof`, written when each
+ * exits) into `dir`. `stop()` returns the functions with the most self time over all of them.
  */
-export async function startProfile() {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
+export function profileServices(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  setServiceNodeArgs(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
   return {
-    async stop(file: string, top = 25): Promise<string[]> {
-      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-      session.disconnect();
-      writeFileSync(file, JSON.stringify(profile));
-      return topSelfTime(profile, top);
+    stop(top = 25): string[] {
+      setServiceNodeArgs([]);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+      const merged: CpuProfile = { nodes: [], samples: [], timeDeltas: [] };
+      files.forEach((f, i) => {
+        const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
+        const offset = i * 1e7; // node ids are per file
+        merged.nodes.push(...p.nodes.map((n) => ({ ...n, id: n.id + offset })));
+        merged.samples.push(...p.samples.map((s) => s + offset));
+        merged.timeDeltas.push(...p.timeDeltas);
+      });
+      return files.length ? topSelfTime(merged, top) : ['no profile was written (did the service processes exit?)'];
     },
   };
 }

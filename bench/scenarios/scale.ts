@@ -46,7 +46,7 @@ export const scale: Scenario = {
 
     // 2. fnplay, alone in its own process: n instances held at a barrier, then released and frozen
     const baselineCpu = await machineCpuPercent(cpuWindowMs / 2);
-    const svc = await startBenchService({ maxInstances: n, ownProcess: true });
+    const svc = await startBenchService({ maxInstances: n });
     const idleServiceRss = memoryOf(svc.pid).rss;
     const tick = progress.counter('instances in flight at the barrier:', n);
     const barrier = await startBarrier(n, tick);

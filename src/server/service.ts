@@ -31,10 +31,10 @@ export interface FnplayConfig {
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
 export async function startFnplay(cfg: FnplayConfig) {
   mkdirSync(cfg.dataDir, { recursive: true });
-  const store = openStore(join(cfg.dataDir, 'fnplay.db'));
+  const store = openStore(join(cfg.dataDir, 'fnplay.db'), { maxStoredLogLines: cfg.maxStoredLogLines ?? 1_000_000 });
   const code = createCodeStore({ dir: join(cfg.dataDir, 'code') });
   const hub = createLiveHub();
-  const bus = createLogBus({ records: store.records, hub, maxStoredLines: cfg.maxStoredLogLines ?? 1_000_000 });
+  const bus = createLogBus({ records: store.records, hub });
   const scheduler = createScheduler({
     code, bus, hub, dataDir: cfg.dataDir, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
@@ -81,7 +81,6 @@ export async function startFnplay(cfg: FnplayConfig) {
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await scheduler.close();
-        bus.flush();
         store.close();
       })();
       return closing;

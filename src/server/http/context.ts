@@ -66,7 +66,10 @@ export async function jsonBody(c: Context): Promise<unknown> {
 export async function rawBody(c: Context, max: number, what: string): Promise<Buffer> {
   const len = Number(c.req.header('content-length') ?? 0);
   if (len > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
-  const stream = c.req.raw.body;
+  // Under @hono/node-server, reading the Node request itself skips building a web Request and
+  // its ReadableStream, which cost a quarter of a warm invocation's own time.
+  const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
+  const stream = incoming ?? c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;

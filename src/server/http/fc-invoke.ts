@@ -11,8 +11,23 @@ export const MAX_SYNC_BODY = 16 * 1024 * 1024;
 const MAX_HEADER_BYTES = 4096;
 const MAX_PATH_BYTES = 4096;
 
+type Revision = { rev: FunctionRevision; maxInstances: number | null };
+// Reading and parsing the service, function and on-demand rows cost more than the rest of the
+// call's own work; they are kept until the next write to the store.
+const revisions = new WeakMap<HttpDeps, { generation: number; byName: Map<string, Revision> }>();
+
 /** What an invocation runs: the function as it is now, with its qualifier and its instance cap. */
-export function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): { rev: FunctionRevision; maxInstances: number | null } {
+export function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): Revision {
+  const generation = deps.store.resources.generation();
+  let cache = revisions.get(deps);
+  if (cache?.generation !== generation) revisions.set(deps, (cache = { generation, byName: new Map() }));
+  const key = `${serviceSegment}/${functionName}`;
+  let found = cache.byName.get(key);
+  if (!found) cache.byName.set(key, (found = readRevision(deps, serviceSegment, functionName)));
+  return found;
+}
+
+function readRevision(deps: HttpDeps, serviceSegment: string, functionName: string): Revision {
   const { serviceName, qualifier } = splitQualifier(serviceSegment);
   const service = requireService(deps, serviceName);
   const q = requireLatest(serviceName, qualifier);

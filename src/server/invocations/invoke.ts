@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { errors as undiciErrors } from 'undici';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FcError } from '../errors.ts';
 import { peakRssBytes, resetPeak, ResponseTooLarge, type CaResponse } from '../instances/index.ts';
+import { newRequestId } from '../request-id.ts';
 import { logTail, type LiveHub, type LogBus } from '../logs/index.ts';
 import { isSuccess, type FunctionRevision, type InitReport, type Lease, type Scheduler } from '../scheduler/index.ts';
 import type { RecordRepo } from '../store/index.ts';
@@ -129,7 +129,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
     }
   }
 
-  return { invoke, newRequestId: () => randomUUID() };
+  return { invoke, newRequestId };
 }
 export type Invoker = ReturnType<typeof createInvoker>;
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { newRequestId } from '../request-id.ts';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -165,7 +166,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   }
 
   async function runInitializer(): Promise<InitOutcome> {
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     setState('Initializing');
     const t0 = performance.now();
     const r = await hook('/initialize', 'POST', 'Initialize', requestId, config.initializationTimeout * 1000);
@@ -271,7 +272,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
 
   async function freezeNow() {
     const h = config.instanceLifecycleConfig.preFreeze;
-    if (h.handler && initialized) await hook('/pre-freeze', 'GET', 'PreFreeze', randomUUID(), h.timeout * 1000);
+    if (h.handler && initialized) await hook('/pre-freeze', 'GET', 'PreFreeze', newRequestId(), h.timeout * 1000);
     // FC freezes right after the last request (and PreFreeze); a grace here would let background
     // timers run, which users rely on not happening.
     if (inFlight === 0 && state === 'Idle') {
@@ -298,7 +299,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     }
     // 2. PreStop, bounded by its timeout
     const h = config.instanceLifecycleConfig.preStop;
-    if (h.handler && proc && !proc.exited) await hook('/pre-stop', 'GET', 'PreStop', randomUUID(), h.timeout * 1000);
+    if (h.handler && proc && !proc.exited) await hook('/pre-stop', 'GET', 'PreStop', newRequestId(), h.timeout * 1000);
     // 3. SIGTERM, SIGKILL after the grace
     await destroy('Destroyed');
   }

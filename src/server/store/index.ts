@@ -5,12 +5,19 @@ import { createRecordRepo } from './records.ts';
 export type { ServiceRecord, FunctionRecord, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
 export type { RecordRepo, LogQuery } from './records.ts';
 
-export function openStore(file: string) {
+export function openStore(file: string, opts: { maxStoredLogLines: number }) {
   const db = openDb(file);
   const settings = {
     get: (key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null,
     set: (key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value),
   };
-  return { resources: createResourceRepo(db), records: createRecordRepo(db), settings, close: () => db.close() };
+  const records = createRecordRepo(db, { maxStoredLines: opts.maxStoredLogLines });
+  return {
+    resources: createResourceRepo(db), records, settings,
+    close() {
+      records.flush();
+      db.close();
+    },
+  };
 }
 export type Store = ReturnType<typeof openStore>;

@@ -111,7 +111,7 @@ export function createResourceRepo(db: Db) {
   };
   const toOnDemand = (r: Row): OnDemandConfig => ({ serviceName: r.service as string, qualifier: r.qualifier as string, functionName: r.function as string, maximumInstanceCount: r.maximum_instance_count as number, etag: r.etag as string });
 
-  return {
+  const repo = {
     getService: (name: string) => {
       const r = q.getService.get(name) as Row | undefined;
       return r ? toService(r) : null;
@@ -165,5 +165,11 @@ export function createResourceRepo(db: Db) {
     putOnDemand: (c: OnDemandConfig) => void q.putOnDemand.run(c.serviceName, c.qualifier, c.functionName, c.maximumInstanceCount, c.etag),
     deleteOnDemand: (service: string, qualifier: string, fn: string) => void q.deleteOnDemand.run(service, qualifier, fn),
   };
+  // Every write moves the generation on, so that readers may keep what they read until it does.
+  let generation = 0;
+  for (const [name, method] of Object.entries(repo)) {
+    if (/^(put|delete|set)/.test(name)) (repo as Record<string, unknown>)[name] = (...args: unknown[]) => (generation++, (method as (...a: unknown[]) => unknown)(...args));
+  }
+  return Object.assign(repo, { generation: () => generation });
 }
 export type ResourceRepo = ReturnType<typeof createResourceRepo>;
