@@ -1,12 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { FcError } from '../errors.ts';
-import { param, type HttpDeps } from './context.ts';
+import { header, headerRecord, param, type HttpDeps } from './context.ts';
 import { proxyHandler } from './fc-invoke.ts';
 import { invokeRoutes } from './fc-invoke.ts';
 import { codeSignature, resourceRoutes } from './fc-resources.ts';
 import { playgroundApi } from './playground-api.ts';
 import { verifySignature, } from './signature.ts';
-import { headerRecord } from './fc-invoke.ts';
 import { staticUi } from './static-ui.ts';
 import { randomUUID } from 'node:crypto';
 
@@ -25,7 +24,7 @@ export function createHttpApp(deps: HttpDeps) {
 
   // Against DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
   app.use('*', async (c, next) => {
-    const host = (c.req.header('host') ?? '').toLowerCase();
+    const host = (header(c, 'host') ?? '').toLowerCase();
     if (!deps.allowedHosts.has(host)) throw new FcError('AccessDenied', `host '${host}' is not allowed: fnplay answers only to ${[...deps.allowedHosts][0]}`);
     await next();
   });
@@ -33,7 +32,7 @@ export function createHttpApp(deps: HttpDeps) {
   // The playground API: the per-start token, sent in a header, is checked before any routing.
   // A cross-origin page cannot add that header without a CORS preflight, which fnplay never grants.
   app.use('/api/*', async (c, next) => {
-    if (c.req.header('x-fnplay-token') !== deps.apiToken) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served');
+    if (header(c, 'x-fnplay-token') !== deps.apiToken) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served');
     await next();
   });
   app.route('/api', playgroundApi(deps));

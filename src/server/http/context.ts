@@ -63,12 +63,37 @@ export async function jsonBody(c: Context): Promise<unknown> {
 }
 
 /** Reads the raw body, refusing past `max` bytes without buffering the rest (SPEC §3: 400 InvalidArgument, where FC2-API says EntityTooLarge; SPEC decides). */
+type NodeEnv = { incoming?: AsyncIterable<Buffer> & { headers: Record<string, string | string[] | undefined> } } | undefined;
+
+/**
+ * The request's headers, lower-cased. Under @hono/node-server they come from Node's own parse:
+ * touching `c.req.raw.headers` builds a web Headers object per request, a visible part of a warm call.
+ */
+export function headerRecord(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  const incoming = (c.env as NodeEnv)?.incoming;
+  if (!incoming) {
+    c.req.raw.headers.forEach((v, k) => (out[k] = v));
+    return out;
+  }
+  for (const [k, v] of Object.entries(incoming.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** One request header (name lower-case), read like headerRecord. */
+export function header(c: Context, name: string): string | undefined {
+  const incoming = (c.env as NodeEnv)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const v = incoming.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
 export async function rawBody(c: Context, max: number, what: string): Promise<Buffer> {
-  const len = Number(c.req.header('content-length') ?? 0);
+  const len = Number(header(c, 'content-length') ?? 0);
   if (len > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
   // Under @hono/node-server, reading the Node request itself skips building a web Request and
   // its ReadableStream, which cost a quarter of a warm invocation's own time.
-  const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
+  const incoming = (c.env as NodeEnv)?.incoming;
   const stream = incoming ?? c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
   const chunks: Buffer[] = [];

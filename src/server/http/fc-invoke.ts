@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
 import type { FunctionRevision } from '../scheduler/index.ts';
 import type { InvokeResult } from '../invocations/index.ts';
-import { param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
+import { header, headerRecord, param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
 
@@ -47,11 +47,11 @@ function send(c: Context, r: InvokeResult) {
 function forwardedHeaders(c: Context): Record<string, string> {
   const out: Record<string, string> = {};
   let size = 0;
-  c.req.raw.headers.forEach((v, k) => {
+  for (const [k, v] of Object.entries(headerRecord(c))) {
     size += k.length + v.length + 4;
-    if (k.startsWith('x-fc-') || k === 'connection' || k === 'keep-alive' || k === 'authorization' || k === 'host' || k === 'content-length' || k === 'transfer-encoding') return;
+    if (k.startsWith('x-fc-') || k === 'connection' || k === 'keep-alive' || k === 'authorization' || k === 'host' || k === 'content-length' || k === 'transfer-encoding') continue;
     out[k] = v;
-  });
+  }
   if (size > MAX_HEADER_BYTES) throw new FcError('InvalidArgument', `request headers exceed 4 KB (${size} bytes)`);
   return out;
 }
@@ -61,10 +61,10 @@ export const invokeRoutes: Route[] = [
     method: 'POST', path: '/services/:service/functions/:function/invocations',
     handler: async (c, deps) => {
       const { rev, maxInstances } = revisionOf(deps, param(c, 'service'), param(c, 'function'));
-      const type = (c.req.header('x-fc-invocation-type') ?? 'Sync').toLowerCase();
+      const type = (header(c, 'x-fc-invocation-type') ?? 'Sync').toLowerCase();
       if (type === 'async') throw new FcError('InvalidArgument', 'asynchronous invocation (x-fc-invocation-type: Async) is not supported by fnplay yet');
-      if (type !== 'sync') throw new FcError('InvalidArgument', `x-fc-invocation-type must be Sync or Async, got '${c.req.header('x-fc-invocation-type')}'`);
-      const logType = c.req.header('x-fc-log-type') ?? 'None';
+      if (type !== 'sync') throw new FcError('InvalidArgument', `x-fc-invocation-type must be Sync or Async, got '${header(c, 'x-fc-invocation-type')}'`);
+      const logType = header(c, 'x-fc-log-type') ?? 'None';
       if (logType !== 'Tail' && logType !== 'None') throw new FcError('InvalidArgument', `x-fc-log-type must be Tail or None, got '${logType}'`);
       forwardedHeaders(c); // the 4 KB header limit applies to event invocations too
       const payload = await rawBody(c, MAX_SYNC_BODY, 'payload');
@@ -95,14 +95,8 @@ export async function proxyHandler(c: Context, deps: HttpDeps, serviceSegment: s
   const path = (subPath.startsWith('/') ? subPath : '/' + subPath) + url.search;
   const result = await deps.invoker.invoke(
     rev,
-    { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail: c.req.header('x-fc-log-type') === 'Tail' },
+    { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail: header(c, 'x-fc-log-type') === 'Tail' },
     maxInstances,
   );
   return send(c, result);
-}
-
-export function headerRecord(c: Context): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((v, k) => (out[k] = v));
-  return out;
 }
