@@ -58,7 +58,8 @@ describe('logs', () => {
     const id = requestIdOf(r as never);
     const lines: LogLine[] = await until(async () => {
       const l = (await api(`/logs?requestId=${id}`)).body.lines as LogLine[];
-      return l.some((x) => x.text.startsWith('Duration:')) && l;
+      // stderr is its own pipe: its line may land after the invocation's end marker on stdout
+      return l.some((x) => x.text.startsWith('Duration:')) && l.some((x) => x.text === 'raw stderr') && l;
     }, 'the invocation log');
     const texts = lines.map((l) => l.text);
     expect(texts[0]).toBe(`FC Invoke Start RequestId: ${id}`);

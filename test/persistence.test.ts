@@ -118,6 +118,12 @@ describe('after a restart on the same data dir', () => {
     const api = playground(second!);
     const rec = await api(`/invocations/${r.headers['x-fc-request-id']}`);
     expect(rec.body).toMatchObject({ status: 'succeeded', coldStart: true });
+    // log ids keep growing across the restart: the UI merges history and live lines by id
+    const idsOf = async (id: string) => ((await api(`/logs?requestId=${id}`)).body.lines as { id: number }[]).map((l) => l.id);
+    const before = await idsOf(requestId);
+    const after = await idsOf(r.headers['x-fc-request-id']);
+    expect(after.length).toBeGreaterThan(0);
+    expect(Math.min(...after)).toBeGreaterThan(Math.max(...before));
     const list = (await api('/functions/keep/fn/invocations')).body.invocations as { requestId: string }[];
     expect(list.map((x) => x.requestId)).toEqual(expect.arrayContaining([requestId, r.headers['x-fc-request-id']]));
     // the anonymous HTTP trigger still answers unsigned requests

@@ -21,7 +21,6 @@ export function createLogBus(opts: { records: RecordRepo; hub: LiveHub }) {
       const lines: NewLogLine[] = [];
       collectors.set(requestId, lines);
       return {
-        lines: () => lines,
         end: () => {
           collectors.delete(requestId);
           return lines;
