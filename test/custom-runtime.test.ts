@@ -100,11 +100,11 @@ describe('custom runtime start errors', () => {
     expect(!r.ok && r.error.message).toContain('config missing');
   });
 
-  it('FunctionNotStarted: nothing listens on FC_SERVER_PORT before the start deadline', async () => {
+  it('FunctionNotStarted: nothing listens on the CAPort before the start deadline', async () => {
     await deployCustom('wrong-port', { bootstrap: exec('#!/bin/sh\nexec node -e "require(\'http\').createServer(() => {}).listen(0); console.log(\'listening somewhere else\')"\n') });
     const r = await invoke(svc, 'cr', 'wrong-port');
     expect(!r.ok && r.error.code).toBe('FunctionNotStarted');
-    expect(!r.ok && r.error.message).toContain('FC_SERVER_PORT');
+    expect(!r.ok && r.error.message).toContain('0.0.0.0:9000');
     expect(!r.ok && r.error.message).toContain('listening somewhere else');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 // @ts-expect-error the SDK ships no types
 import FCClient from '@alicloud/fc2';
-import { reapLeftovers } from '../../src/server/instances/index.ts';
+import { reapLeftovers } from '../../src/server/instances/leftovers.ts';
 import type { FnplayConfig } from '../../src/server/service.ts';
 import { startServiceProcess } from './service-process.ts';
 import type { FcCredentials } from './fc-signer.ts';

@@ -4,9 +4,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFnplay } from './service.ts';
+import type { SandboxMode } from './instances/index.ts';
 import { ensureUiBundle } from './ui-build.ts';
 
-const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze]`;
+const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off]`;
 
 function fail(msg: string): never {
   console.error(`fnplay: ${msg}\n${USAGE}`);
@@ -48,6 +49,7 @@ async function main() {
         'max-instances': { type: 'string' },
         'idle-ttl': { type: 'string' },
         'no-freeze': { type: 'boolean', default: false },
+        sandbox: { type: 'string', default: 'auto' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -60,6 +62,8 @@ async function main() {
     return;
   }
   const port = intFlag(args.port, 'port', 7070, 0);
+  const sandbox = args.sandbox as SandboxMode;
+  if (!['auto', 'on', 'off'].includes(sandbox)) fail(`--sandbox must be auto, on or off, got '${args.sandbox}'`);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
   const dataDir = resolve(args['data-dir']!);
   mkdirSync(dataDir, { recursive: true });
@@ -88,8 +92,11 @@ async function main() {
     keys: { accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret },
     accountId: keys.accountId,
     freeze: !args['no-freeze'],
+    sandbox,
   });
   if (stopSignal) return stop(fnplay, stopSignal);
+  for (const notice of fnplay.sandbox.notices) console.log(`fnplay: ${notice}`);
+  if (fnplay.sandbox.kind === 'bwrap') console.log(`fnplay: one sandbox per instance (bubblewrap; cgroup ${fnplay.sandbox.cgroup}; network ${fnplay.sandbox.network})`);
   console.log(`fnplay listening on ${fnplay.url}`);
   console.log(`FC 2.0 endpoint ${fnplay.url} · accountId ${keys.accountId} · accessKeyID ${keys.accessKeyId}${keys.generated ? ` · accessKeySecret ${keys.accessKeySecret} (generated, kept in ${dataDir}/credentials.json)` : ''}`);
 }

@@ -9,6 +9,7 @@ import { createHttpApp } from './http/app.ts';
 import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
+import { createSandbox, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { openStore } from './store/index.ts';
 import type { AccessKeys } from './http/signature.ts';
@@ -26,6 +27,8 @@ export interface FnplayConfig {
   /** Freeze idle instances (SIGSTOP) as FC does; off only for measuring what freezing costs. */
   freeze?: boolean;
   maxStoredLogLines?: number;
+  /** `auto` (default): bubblewrap when it works; `on`: refuse to start without it; `off`: never. */
+  sandbox?: SandboxMode;
 }
 
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
@@ -35,8 +38,9 @@ export async function startFnplay(cfg: FnplayConfig) {
   const code = createCodeStore({ dir: join(cfg.dataDir, 'code') });
   const hub = createLiveHub();
   const bus = createLogBus({ records: store.records, hub });
+  const sandbox = createSandbox({ mode: cfg.sandbox ?? 'auto', dataDir: cfg.dataDir });
   const scheduler = createScheduler({
-    code, bus, hub, dataDir: cfg.dataDir, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
+    code, bus, hub, sandbox, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
   });
   const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
@@ -50,7 +54,7 @@ export async function startFnplay(cfg: FnplayConfig) {
   const allowedHosts = new Set<string>();
   const app = createHttpApp({
     store, code, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
-    region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances,
+    region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
   // Invocations may last up to 24 h: no request timeout on our side either.
@@ -71,6 +75,7 @@ export async function startFnplay(cfg: FnplayConfig) {
     url,
     port,
     apiToken,
+    sandbox: sandbox.status,
     scheduler,
     store,
     /** Every instance gets PreStop and is stopped; then the store is closed. */

@@ -1,5 +1,6 @@
 import type { DeployRequest, FcErrorBody, HttpInvokeRequest, PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 import type { InstanceInfo, InvocationRecord, LogLine } from '../../shared/observe.ts';
+import type { ServiceInfo } from '../../shared/sandbox-status.ts';
 
 /** The per-start token fnplay put in the page it served; every /api call carries it. */
 export function apiToken(): string {
@@ -40,7 +41,7 @@ export interface FunctionView {
 }
 
 export const api = {
-  info: () => call<{ accountId: string; region: string; accessKeyId: string; maxInstances: number }>('/info'),
+  info: () => call<ServiceInfo>('/info'),
   /** null while the function is not deployed */
   getFunction: (service: string, fn: string) => call<FunctionView | null>(`/functions/${service}/${fn}`),
   deploy: (req: DeployRequest) => call<FunctionView>('/deploy', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) }),

@@ -7,6 +7,7 @@ import type { FunctionOps } from '../resources/function-ops.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import type { FunctionRecord, ServiceRecord, Store } from '../store/index.ts';
 import type { AccessKeys } from './signature.ts';
+import type { SandboxStatus } from '../../shared/sandbox-status.ts';
 
 /** Everything the routes use, made once per service start. */
 export interface HttpDeps {
@@ -25,6 +26,7 @@ export interface HttpDeps {
   /** hosts a request may name: the bound one, with and without the port */
   allowedHosts: Set<string>;
   maxInstances: number;
+  sandbox: SandboxStatus;
 }
 
 /** `{service}[.{qualifier}]`: FC2-API §1 — split at the first dot. */

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FcError } from '../errors.ts';
 import type { LiveEvent } from '../../shared/observe.ts';
+import type { ServiceInfo } from '../../shared/sandbox-status.ts';
 import { param, requireFunction, requireService, type HttpDeps } from './context.ts';
 import { functionView } from './views.ts';
 import { registerDeployRoutes } from './playground-deploy.ts';
@@ -15,7 +16,9 @@ export function playgroundApi(deps: HttpDeps) {
 
   registerDeployRoutes(api, deps);
 
-  api.get('/info', (c) => c.json({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances }));
+  const info = (): ServiceInfo => ({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances, sandbox: deps.sandbox });
+  api.get('/', (c) => c.json(info()));
+  api.get('/info', (c) => c.json(info()));
 
   // null, not 404, for a function not deployed yet: the page asks before the first deploy, and a 404
   // would be a console error in the browser for a normal state.

@@ -1,6 +1,7 @@
 import { Pool, errors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { CaAddress } from './sandbox/index.ts';
 
 export interface CaResponse {
   statusCode: number;
@@ -17,11 +18,13 @@ function isStaleSocket(err: unknown): boolean {
 }
 
 /**
- * The scheduler's side of the CA protocol with one instance: keep-alive connections over loopback,
- * as many as the instance's concurrency.
+ * The scheduler's side of the CA protocol with one instance: keep-alive connections to the
+ * instance's Unix socket (or loopback port, unsandboxed), as many as the instance's concurrency.
  */
-export function createCaClient(port: number, connections: number) {
-  const pool = new Pool(`http://127.0.0.1:${port}`, {
+export function createCaClient(address: CaAddress, connections: number) {
+  const origin = 'socketPath' in address ? 'http://localhost' : `http://127.0.0.1:${address.port}`;
+  const pool = new Pool(origin, {
+    ...('socketPath' in address ? { socketPath: address.socketPath } : {}),
     connections,
     pipelining: 1,
     // Functions may run for up to 24 h; the scheduler enforces the real timeout itself.

@@ -1,5 +1,4 @@
-export { startInstanceProcess, type InstanceProcess, type LaunchSpec, type ExitInfo } from './instance-process.ts';
+export { createSandbox, SandboxUnavailable, IN_SANDBOX, type Sandbox, type SandboxMode, type SandboxStatus, type SandboxedProcess, type LaunchSpec, type InstanceLimits, type InstanceView, type ExitInfo, type CaAddress } from './sandbox/index.ts';
 export { createCaClient, ResponseTooLarge, type CaClient, type CaResponse } from './ca-client.ts';
 export { allocatePort, waitForListen } from './ports.ts';
-export { treeRssBytes, resetPeak, peakRssBytes } from './process-tree.ts';
-export { recordPid, reapLeftovers } from './leftovers.ts';
+export { recordPid } from './leftovers.ts';

@@ -1,4 +1,5 @@
 import { connect, createServer } from 'node:net';
+import type { CaAddress } from './sandbox/index.ts';
 
 /** A free TCP port on loopback, found by letting the kernel pick one. */
 export function allocatePort(): Promise<number> {
@@ -13,14 +14,14 @@ export function allocatePort(): Promise<number> {
   });
 }
 
-/** Resolves true once something accepts TCP connections on the port (polled), false if the process died or the deadline passed. */
-export function waitForListen(port: number, isDead: () => boolean, deadline: number): Promise<boolean> {
+/** Resolves true once something accepts connections at the address (polled), false if the process died or the deadline passed. */
+export function waitForListen(address: CaAddress, isDead: () => boolean, deadline: number): Promise<boolean> {
   return new Promise((resolve) => {
     const started = Date.now();
     let delay = 2;
     const attempt = () => {
       if (isDead() || Date.now() > deadline) return resolve(false);
-      const sock = connect({ port, host: '127.0.0.1' });
+      const sock = 'socketPath' in address ? connect({ path: address.socketPath }) : connect({ port: address.port, host: '127.0.0.1' });
       sock.once('connect', () => {
         sock.destroy();
         resolve(true);

@@ -2,7 +2,7 @@ import { errors as undiciErrors } from 'undici';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FcError } from '../errors.ts';
-import { peakRssBytes, resetPeak, ResponseTooLarge, type CaResponse } from '../instances/index.ts';
+import { ResponseTooLarge, type CaResponse } from '../instances/index.ts';
 import { newRequestId } from '../request-id.ts';
 import { logTail, type LiveHub, type LogBus } from '../logs/index.ts';
 import { isSuccess, type FunctionRevision, type InitReport, type Lease, type Scheduler } from '../scheduler/index.ts';
@@ -66,7 +66,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       // 2. the call, bounded by the function's timeout
       if (!inst.recipe.printsMarkers) inst.log.system(systemLine.invokeStart(req.requestId), req.requestId);
       const sole = inst.inFlight === 1;
-      if (sole && inst.pid) resetPeak(inst.pid);
+      if (sole) inst.memory?.resetPeak();
       const ac = new AbortController();
       const timer = setTimeout(() => inst.kill('timeout'), cfg.timeout * 1000);
       const t0 = performance.now();
@@ -90,7 +90,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       }
       clearTimeout(timer);
       const durationMs = performance.now() - t0;
-      const peak = inst.pid && !inst.exited ? peakRssBytes(inst.pid) : inst.sampledPeak;
+      const peak = inst.memory && !inst.exited ? inst.memory.peak() : inst.sampledPeak;
       const ok = isSuccess(res);
       if (!inst.recipe.printsMarkers) inst.log.system(systemLine.invokeEnd(req.requestId, ok ? '' : UNHANDLED_SUFFIX), req.requestId);
       const warning = res.headers['x-fc-status'] === undefined ? 'the function did not set x-fc-status; FC counts the invocation as succeeded' : null;

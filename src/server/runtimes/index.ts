@@ -1,33 +1,38 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { FcError } from '../errors.ts';
 import { isCustomRuntime, isNodeRuntime, type FunctionConfig } from '../../shared/function-config.ts';
-import type { LaunchSpec } from '../instances/index.ts';
+import type { InstanceView, LaunchSpec } from '../instances/sandbox/index.ts';
+import { nodejsLaunch } from './nodejs/recipe.ts';
 
-const NODE_BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'nodejs', 'bootstrap.cjs');
+/** What a recipe gets to build its launch: how the instance sees things, and the host's copy of the code. */
+export interface LaunchContext {
+  view: InstanceView;
+  env: Record<string, string>;
+  /** The code as the service sees it (for checks before the start); the instance sees `view.codeDir`. */
+  hostCodeDir: string;
+  /** The TCP port a custom runtime listens on inside the instance (CAPort; a free one unsandboxed). */
+  port: number;
+}
 
 export interface RuntimeRecipe {
   /** The built-in runtimes print FC's Start/End markers and the "runtime inited." line themselves. */
   printsMarkers: boolean;
-  launch(codeDir: string, env: Record<string, string>): LaunchSpec;
+  launch(ctx: LaunchContext): Omit<LaunchSpec, 'codeDir'>;
 }
 
-const nodejs: RuntimeRecipe = {
-  printsMarkers: true,
-  launch: (codeDir, env) => ({ command: process.execPath, args: [NODE_BOOTSTRAP], cwd: codeDir, env }),
-};
+const nodejs: RuntimeRecipe = { printsMarkers: true, launch: nodejsLaunch };
 
 function customRecipe(config: FunctionConfig): RuntimeRecipe {
   return {
     printsMarkers: false,
-    launch(codeDir, env) {
+    launch({ view, env, hostCodeDir, port }) {
       const cmd = config.customRuntimeConfig?.command ?? [];
       const args = config.customRuntimeConfig?.args ?? [];
-      if (cmd.length > 0) return { command: cmd[0], args: [...cmd.slice(1), ...args], cwd: codeDir, env };
-      const bootstrap = join(codeDir, 'bootstrap');
-      checkBootstrap(bootstrap);
-      return { command: bootstrap, args, cwd: codeDir, env };
+      const listen = { kind: 'tcp' as const, port };
+      if (cmd.length > 0) return { command: cmd[0], args: [...cmd.slice(1), ...args], env, listen };
+      checkBootstrap(join(hostCodeDir, 'bootstrap'));
+      return { command: join(view.codeDir, 'bootstrap'), args, env, listen };
     },
   };
 }
@@ -35,7 +40,7 @@ function customRecipe(config: FunctionConfig): RuntimeRecipe {
 /** FC's start errors for a bootstrap that cannot be executed (seeds/000 §7.3.2–7.3.3). */
 function checkBootstrap(path: string) {
   if (!existsSync(path)) {
-    throw new FcError('CAExited', `The CA process either cannot be started or exited: bootstrap file not found in the code directory (expected ${path}, or set customRuntimeConfig.command)`);
+    throw new FcError('CAExited', 'The CA process either cannot be started or exited: bootstrap file not found in the code directory (expected /code/bootstrap, or set customRuntimeConfig.command)');
   }
   try {
     accessSync(path, constants.X_OK);

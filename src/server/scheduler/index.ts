@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { reapLeftovers } from '../instances/index.ts';
 import { FcError } from '../errors.ts';
 import { createInstance, type Instance, type InstanceDeps } from './instance.ts';
 import { functionKey, type FunctionRevision, type InitReport } from './types.ts';
@@ -25,7 +23,7 @@ export interface Lease {
  * used first; else a new one while under the limits; else 429.
  */
 export function createScheduler(config: SchedulerConfig) {
-  reapLeftovers(join(config.dataDir, 'instances'));
+  config.sandbox.reapLeftovers();
   const byFunction = new Map<string, Set<Instance>>();
   const all = new Set<Instance>();
 

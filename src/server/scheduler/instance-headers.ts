@@ -1,8 +1,5 @@
-import { dirname } from 'node:path';
+import type { InstanceView } from '../instances/index.ts';
 import type { FunctionRevision } from './types.ts';
-
-// The runtimes' own interpreters (this Node) must be on PATH, as they are in FC's images.
-const SYSTEM_PATH = `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 
 /** Short-lived credentials of one instance: never the account's own key pair (SPEC §8). */
 export interface InstanceCredentials {
@@ -40,15 +37,16 @@ export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials,
 }
 
 /** The instance's whole environment: the function's variables and FC's, nothing of the service's own. */
-export function instanceEnv(rev: FunctionRevision, instanceId: string, codeDir: string, tmpDir: string, port: number): Record<string, string> {
+export function instanceEnv(rev: FunctionRevision, instanceId: string, view: InstanceView, port: number): Record<string, string> {
   const c = rev.fn.config;
   return {
-    PATH: SYSTEM_PATH,
-    HOME: tmpDir,
+    PATH: view.path,
+    // FC's instances have HOME=/tmp: the only writable place, so tools that keep a cache in $HOME work.
+    HOME: view.tmpDir,
     LANG: 'C.UTF-8',
     ...c.environmentVariables,
-    TMPDIR: tmpDir,
-    FC_FUNC_CODE_PATH: codeDir,
+    TMPDIR: view.tmpDir,
+    FC_FUNC_CODE_PATH: view.codeDir,
     FC_SERVER_PORT: String(port),
     FC_CUSTOM_LISTEN_PORT: String(port),
     FC_RUNTIME: c.runtime,

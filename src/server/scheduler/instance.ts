@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { FcError } from '../errors.ts';
-import { allocatePort, createCaClient, recordPid, startInstanceProcess, treeRssBytes, waitForListen, type CaResponse, type ExitInfo, type InstanceProcess } from '../instances/index.ts';
+import { allocatePort, createCaClient, recordPid, waitForListen, type CaResponse, type ExitInfo, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
@@ -18,7 +18,7 @@ export interface InstanceDeps {
   code: CodeStore;
   bus: LogBus;
   hub: LiveHub;
-  dataDir: string;
+  sandbox: Sandbox;
   startDeadlineMs: number;
   freeze: boolean;
   /** Called once the instance is Destroyed or Failed, so the scheduler forgets it. */
@@ -48,9 +48,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   const id = `c-${randomUUID()}`;
   const config = rev.fn.config;
   const recipe = recipeFor(config);
-  const dir = join(deps.dataDir, 'instances', id);
-  const codeDir = join(dir, 'code');
-  const tmpDir = join(dir, 'tmp');
+  const dirs = deps.sandbox.dirsFor(id);
+  const dir = dirs.dir;
   const creds = { accessKeyId: `STS.fnplay${randomBytes(8).toString('hex')}`, accessKeySecret: randomBytes(20).toString('base64url'), securityToken: randomBytes(32).toString('base64url') };
   const startedAt = new Date().toISOString();
 
@@ -59,7 +58,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   const active = new Set<string>(); // requests currently being served by the process
   let lastUsedAt: string | null = null;
   let lastUsedMono = performance.now();
-  let proc: InstanceProcess | null = null;
+  let proc: SandboxedProcess | null = null;
   let ca: ReturnType<typeof createCaClient> | null = null;
   let initialized = !config.initializer;
   let initRun: Promise<InitOutcome> | null = null;
@@ -109,43 +108,62 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
 
   async function startSteps(): Promise<Omit<InitReport, 'initFunctionMs'>> {
     const t0 = performance.now();
-    await mkdir(tmpDir, { recursive: true });
-    if (deps.code.preparedDir(rev.fn.codeChecksum)) await deps.code.materialize(rev.fn.codeChecksum, codeDir);
-    else await deps.code.extractTo(rev.fn.codeChecksum, codeDir); // not accelerated yet: extract for this instance alone
+    // 1. code: the sandbox shows the prepared copy read-only at /code, so no copy is made; without
+    // a sandbox the function could write to it, so it gets a working copy of its own.
+    await mkdir(dir, { recursive: true });
+    const prepared = deps.code.preparedDir(rev.fn.codeChecksum);
+    const sandboxed = deps.sandbox.status.kind !== 'none';
+    let hostCodeDir = prepared && sandboxed ? prepared : join(dir, 'code');
+    if (!prepared) await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir); // not accelerated yet: extract for this instance alone
+    else if (!sandboxed) await deps.code.materialize(rev.fn.codeChecksum, hostCodeDir);
     const t1 = performance.now();
 
-    const port = await allocatePort();
-    const spec = recipe.launch(codeDir, instanceEnv(rev, id, codeDir, tmpDir, port));
+    // 2. the sandbox, until the server answers
+    const view = deps.sandbox.view(dirs, hostCodeDir);
+    // In its own network namespace a custom runtime listens on its CAPort, as on FC; without one, on a free port.
+    const port = sandboxed ? config.caPort : await allocatePort();
+    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port }), codeDir: hostCodeDir };
     const output: string[] = [];
     let inited = false;
     // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
     const initedLine = new Promise<void>((resolve) => (notifyInited = resolve));
-    proc = startInstanceProcess(spec, (stream, chunk) => {
+    proc = deps.sandbox.launch(spec, { instanceId: id, memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
       if (!inited && output.length < 200) output.push(chunk.toString('utf8'));
       log.feed(stream, chunk);
     });
     if (proc.pid) recordPid(dir, proc.pid);
     proc.onExit((e) => onProcessExit(e));
-    ca = createCaClient(port, config.instanceConcurrency);
+    ca = createCaClient(proc.address, config.instanceConcurrency);
     const deadline = Date.now() + deps.startDeadlineMs;
+    await proc.ready;
     const listening = recipe.printsMarkers
       ? await Promise.race([initedLine.then(() => true), proc.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)])
-      : await waitForListen(port, () => proc!.exited !== null, deadline);
+      : await waitForListen(proc.address, () => proc!.exited !== null, deadline);
     inited = true;
-    if (!listening) {
-      const exit = proc.exited ?? (await Promise.race([proc.waitExit(), sleep(100).then(() => null)]));
-      const logs = output.join('').slice(-2048);
-      if (exit?.spawnError?.code === 'EACCES') throw new FcError('CAFilePermission', "The CA process cannot be started due to bootstrap file don't have execute permissions");
-      if (exit) {
-        const how = exit.spawnError ? `${exit.spawnError.code}: ${exit.spawnError.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-        throw new FcError('CAExited', `The CA process either cannot be started or exited: ${how}. Logs : ${logs}`);
-      }
-      throw new FcError('FunctionNotStarted', `The CA's http server cannot be started:ContainerStartDuration:${deps.startDeadlineMs * 1e6}. Ping CA failed due to: dial tcp 127.0.0.1:${port}: connection refused. The server must listen on FC_SERVER_PORT (${port}), not a fixed port. Logs : ${logs}`);
-    }
+    if (!listening) throw await startError(proc, output.join('').slice(-2048), port);
     return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
   }
 
+  /** FC's start errors (SPEC §2), with the reason and the tail of what the process printed. */
+  async function startError(p: SandboxedProcess, logs: string, port: number): Promise<FcError> {
+    const exit = p.exited ?? (await Promise.race([p.waitExit(), sleep(100).then(() => null)]));
+    const setup = p.setupError();
+    if (setup) return new FcError('CAExited', `The CA process either cannot be started or exited: the sandbox could not be set up (${setup}). Logs : ${logs}`);
+    // 126 is the shell's "found but not executable" (the sandbox's relay runs the command).
+    if (exit?.spawnError?.code === 'EACCES' || exit?.code === 126) return new FcError('CAFilePermission', `The CA process cannot be started due to bootstrap file don't have execute permissions. Logs : ${logs}`);
+    if (exit) {
+      const how = exit.spawnError ? `${exit.spawnError.code}: ${exit.spawnError.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+      return new FcError('CAExited', `The CA process either cannot be started or exited: ${how}. Logs : ${logs}`);
+    }
+    const advice = deps.sandbox.status.kind === 'none'
+      ? `The server must listen on FC_SERVER_PORT (${port}): without a sandbox, instances share the host's ports.`
+      : `The server must listen on 0.0.0.0:${port} (the CAPort); one that listens on 127.0.0.1 only is not reachable.`;
+    return new FcError('FunctionNotStarted', `The CA's http server cannot be started:ContainerStartDuration:${deps.startDeadlineMs * 1e6}. Ping CA failed due to: dial tcp 0.0.0.0:${port}: connect: connection refused. ${advice} Logs : ${logs}`);
+  }
+
   function onProcessExit(e: ExitInfo) {
+    // The kernel's OOM killer acted (the cgroup's limit): FC's memory message, as for the sampler's kill.
+    if (!killReason && proc?.memory.oomKilled()) killReason = 'memory';
     log.close();
     stopMemoryWatch();
     if (state !== 'Stopping' && state !== 'Destroyed' && state !== 'Failed') {
@@ -225,8 +243,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     if (memoryTimer) return;
     const limit = config.memorySize * 1024 * 1024;
     memoryTimer = setInterval(() => {
-      if (!proc?.pid) return;
-      const rss = treeRssBytes(proc.pid);
+      if (!proc || proc.exited) return;
+      const rss = proc.memory.current();
       if (rss > sampledPeak) sampledPeak = rss;
       if (rss > limit) {
         killReason = 'memory';
@@ -338,6 +356,10 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     },
     get pid() {
       return proc?.pid ?? null;
+    },
+    /** The instance's memory counters (cgroup or /proc), null before the start. */
+    get memory() {
+      return proc?.memory ?? null;
     },
     get exited() {
       return proc?.exited ?? null;

@@ -1,6 +1,7 @@
 'use strict';
 // fnplay's built-in Node.js runtime: the process inside every Node.js instance.
-// It speaks the instance protocol (SPEC §4) on 127.0.0.1:$FC_SERVER_PORT and gives user code the
+// It speaks the instance protocol (SPEC §4) on the Unix socket $FNPLAY_CA_SOCKET (the service's
+// end of the sandbox, SPEC §2a; 127.0.0.1:$FC_SERVER_PORT when unset) and gives user code the
 // interfaces FC 2.0's Node.js runtime gives (FC-RUNTIMES §1). Started as `node bootstrap.cjs`
 // with cwd = code dir. Only `http` is required up front: the inited line is the cold-start clock.
 const http = require('http');
@@ -390,6 +391,11 @@ function onUncaught(err) {
 process.on('uncaughtException', onUncaught);
 process.on('unhandledRejection', onUncaught);
 
-server.listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1', () => {
+// The socket is fnplay's business, not the function's: it leaves the environment user code sees.
+const caSocket = process.env.FNPLAY_CA_SOCKET;
+delete process.env.FNPLAY_CA_SOCKET;
+const listening = () => {
   process.stdout.write(`FunctionCompute ${process.env.FC_RUNTIME} runtime inited.\n`);
-});
+};
+if (caSocket) server.listen(caSocket, listening);
+else server.listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1', listening);

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { CgroupRoot, InstanceCgroup } from './cgroup.ts';
+import { bwrapArgs, type BwrapPlan } from './layout.ts';
+import { watchProcess, signalTree, sampledGauge, cgroupGauge } from './process-watch.ts';
+import type { ExitInfo, InstanceLimits, LaunchSpec, SandboxedProcess } from './types.ts';
+
+export interface BwrapContext {
+  system: string[];
+  relayScript: string;
+  cgroups: CgroupRoot | null;
+  /** slirp4netns binary, when outbound network can be given. */
+  slirp: string | null;
+  resolvConf: string;
+}
+
+// Joins the instance's cgroups before bwrap starts, so nothing in the sandbox is ever outside them.
+const JOIN_CGROUPS = 'for f in $FNPLAY_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; exec "$@"';
+
+/** Starts one instance in its own bubblewrap sandbox (mount, pid, net, ipc, uts, user namespaces). */
+export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: InstanceLimits, runDir: string, onOutput: (s: 'stdout' | 'stderr', c: Buffer) => void): SandboxedProcess {
+  const network = limits.internetAccess && ctx.slirp !== null;
+  const plan: BwrapPlan = {
+    spec, runDir, system: ctx.system, relayScript: ctx.relayScript,
+    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd: network ? 4 : null,
+  };
+  const args = bwrapArgs(plan);
+  let cgroup: InstanceCgroup | null = null;
+  if (ctx.cgroups) cgroup = ctx.cgroups.create(limits.instanceId, limits.memoryMB);
+  const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe'];
+  if (network) stdio.push('pipe');
+  const child: ChildProcess = cgroup
+    ? spawn('/bin/sh', ['-c', JOIN_CGROUPS, 'sh', 'bwrap', ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', FNPLAY_CGROUP_PROCS: cgroup.procsFiles.join(' ') }, detached: true, stdio })
+    : spawn('bwrap', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true, stdio });
+
+  let slirp: ChildProcess | null = null;
+  let nsInit: number | null = null; // host pid of the namespace's pid 1 (bwrap's reaper)
+  const watch = watchProcess(child, onOutput, () => {
+    slirp?.kill('SIGKILL');
+    cgroup?.remove();
+  });
+
+  // 1. bwrap reports the namespace's first pid once the namespaces exist, 2. outbound network is
+  // attached to that namespace (slirp4netns), 3. the sandbox is let go to exec the command.
+  const ready = new Promise<void>((resolve) => {
+    let info = '';
+    const infoPipe = child.stdio[3] as Readable;
+    infoPipe.on('data', (c: Buffer) => {
+      info += c.toString('utf8');
+      const m = /"child-pid"\s*:\s*(\d+)/.exec(info);
+      if (!m || nsInit !== null) return;
+      nsInit = Number(m[1]);
+      if (!network) return resolve();
+      // Without its network the function still runs, loopback only, and its log says why.
+      attachNetwork(nsInit).catch((err: Error) => {
+        onOutput('stderr', Buffer.from(`fnplay: this instance has no outbound network: ${err.message}\n`));
+        (child.stdio[4] as Writable).end('1');
+      }).then(resolve);
+    });
+    infoPipe.on('error', () => {});
+    watch.onExit(() => resolve());
+  });
+
+  function attachNetwork(pid: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // The network namespace belongs to the sandbox's user namespace: slirp4netns joins both.
+      const slirpArgs = ['--configure', '--mtu=65520', '--disable-host-loopback', '--ready-fd=3', '--exit-fd=4', `--userns-path=/proc/${pid}/ns/user`, String(pid), 'tap0'];
+      slirp = spawn(ctx.slirp!, slirpArgs, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+      let err = '';
+      slirp.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+      (slirp.stdio[3] as Readable).once('data', () => {
+        (child.stdio[4] as Writable).end('1');
+        resolve();
+      });
+      (slirp.stdio[4] as Writable).on('error', () => {});
+      slirp.once('exit', () => reject(new Error(`slirp4netns: ${err.trim().split('\n')[0] || 'exited'}`)));
+      slirp.on('error', (e) => reject(e));
+    });
+  }
+
+  /** The function's processes (pid 2 … in the namespace): SIGTERM goes to them, not to bwrap. */
+  const inner = () => (nsInit !== null ? [nsInit] : child.pid ? [child.pid] : []);
+
+  return {
+    get pid() {
+      return child.pid ?? null;
+    },
+    get exited() {
+      return watch.exited;
+    },
+    address: { socketPath: join(runDir, 'ca.sock') },
+    ready,
+    onExit: watch.onExit,
+    waitExit: watch.waitExit,
+    freeze() {
+      if (watch.exited) return;
+      if (cgroup) cgroup.freeze();
+      else signalTree(inner(), 'SIGSTOP');
+    },
+    thaw() {
+      if (watch.exited) return;
+      if (cgroup) cgroup.thaw();
+      else signalTree(inner(), 'SIGCONT');
+    },
+    async stop(graceMs: number): Promise<ExitInfo> {
+      if (watch.exited) return watch.exited;
+      if (cgroup) cgroup.thaw();
+      else signalTree(inner(), 'SIGCONT');
+      // bwrap's pid 1 forwards nothing: the command (its child) gets SIGTERM; when it exits, the
+      // namespace ends and the kernel kills everything left in it (setsid, double forks included).
+      signalTree(inner(), 'SIGTERM', { childrenOnly: true });
+      const timer = setTimeout(() => kill(), graceMs);
+      const e = await watch.waitExit();
+      clearTimeout(timer);
+      return e;
+    },
+    kill,
+    memory: cgroup ? cgroupGauge(cgroup) : sampledGauge(() => nsInit ?? child.pid ?? null),
+    setupError: () => watch.setupError(),
+  };
+
+  function kill() {
+    if (watch.exited) return;
+    if (cgroup) cgroup.thaw();
+    // The outer bwrap dies; --die-with-parent takes the namespace's pid 1, and with it every process inside.
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    if (nsInit !== null) signalTree([nsInit], 'SIGKILL');
+  }
+}
+export type { ExitInfo };

@@ -1,0 +1,116 @@
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LaunchSpec } from './types.ts';
+
+// The file system an instance sees, as FC lays it out (SPEC §2a): /code read-only, a private
+// 512 MB /tmp, /opt for layers, the host's system directories read-only so its toolchains serve as
+// FC's built-in ones, and nothing else of the host.
+
+/** Where things are inside every sandbox. */
+export const IN_SANDBOX = {
+  code: '/code',
+  tmp: '/tmp',
+  /** The per-instance directory shared with the service: only the CA socket lives there. */
+  run: '/run/fnplay',
+  socket: '/run/fnplay/ca.sock',
+  /** fnplay's own helpers (the TCP relay) and the runtimes' files. */
+  fnplay: '/var/fc/fnplay',
+  /** Commands FC's images have that the host may lack under that name (`python`, `node`). */
+  compatBin: '/var/fc/bin',
+} as const;
+
+/** A PATH like FC's custom runtime's, plus the compat dir last so the host's own names win. */
+export const SANDBOX_PATH = `/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:${IN_SANDBOX.compatBin}`;
+
+// Files of /etc that hold host secrets; the rest of /etc (alternatives, certificates, ld.so.cache,
+// the toolchains' own config) is what the host's toolchains need to run.
+const ETC_SECRETS_FILES = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd', '/etc/machine-id'];
+const ETC_SECRETS_DIRS = ['/etc/ssh', '/etc/ssl/private', '/etc/sudoers.d', '/etc/credstore', '/etc/credstore.encrypted', '/etc/NetworkManager/system-connections', '/etc/wireguard'];
+
+/** The host's system directories, computed once per service: binds for real dirs, symlinks for merged-/usr links. */
+export function systemMounts(): string[] {
+  const args: string[] = ['--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc'];
+  for (const d of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
+    if (!existsSync(d)) continue;
+    const st = lstatSync(d);
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(d), d);
+    else if (st.isDirectory()) args.push('--ro-bind', d, d);
+  }
+  for (const f of ETC_SECRETS_FILES) if (existsSync(f)) args.push('--ro-bind', '/dev/null', f);
+  for (const d of ETC_SECRETS_DIRS) if (isDir(d)) args.push('--tmpfs', d);
+  return args;
+}
+
+function isDir(p: string) {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Node.js that runs fnplay, as instances see it. Under /usr it is already there; elsewhere
+ * (nvm, a tarball in $HOME) its install prefix is shown read-only at /var/fc/lang/nodejs, so
+ * that no host path of the user's shows inside.
+ */
+export function nodeInSandbox(): { binary: string; mounts: string[] } {
+  const exec = realpathSync(process.execPath);
+  if (exec.startsWith('/usr/') || exec.startsWith('/bin/')) return { binary: exec, mounts: [] };
+  const prefix = dirname(dirname(exec));
+  const binary = `/var/fc/lang/nodejs/${exec.slice(prefix.length + 1)}`;
+  return { binary, mounts: ['--ro-bind', prefix, '/var/fc/lang/nodejs', '--symlink', binary, `${IN_SANDBOX.compatBin}/node`] };
+}
+
+/** `python` for hosts that only have `python3` (FC's images have both). */
+export function compatLinks(): string[] {
+  const args: string[] = [];
+  if (!existsSync('/usr/bin/python') && !existsSync('/usr/local/bin/python') && existsSync('/usr/bin/python3')) args.push('--symlink', '/usr/bin/python3', `${IN_SANDBOX.compatBin}/python`);
+  return args;
+}
+
+export interface BwrapPlan {
+  spec: LaunchSpec;
+  /** Host directory shown at /run/fnplay (read-write: the CA socket is made there). */
+  runDir: string;
+  /** Host file shown as /etc/resolv.conf when the instance has its own outbound network. */
+  resolvConf: string | null;
+  system: string[];
+  infoFd: number;
+  blockFd: number | null;
+  /** Host path of the TCP relay script. */
+  relayScript: string;
+}
+
+/** The TCP relay's place inside, so that `listen: tcp` specs become one command line. */
+export const RELAY_IN_SANDBOX = `${IN_SANDBOX.fnplay}/tcp-relay.sh`;
+
+/** bwrap's arguments for one instance (pure: the plan decides everything). */
+export function bwrapArgs(plan: BwrapPlan): string[] {
+  const { spec } = plan;
+  const a: string[] = [
+    // Own user namespace even as root: nested ones are refused (--disable-userns), so the function
+    // cannot gain capabilities back; uid 0 inside, as FC's instances run.
+    '--unshare-user', '--disable-userns', '--uid', '0', '--gid', '0',
+    '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--die-with-parent', '--hostname', 'fc-instance',
+    '--info-fd', String(plan.infoFd),
+    ...(plan.blockFd !== null ? ['--block-fd', String(plan.blockFd)] : []),
+    ...plan.system,
+    '--proc', '/proc', '--dev', '/dev',
+    '--size', String(512 * 1024 * 1024), '--perms', '1777', '--tmpfs', IN_SANDBOX.tmp,
+    '--dir', '/opt',
+    '--ro-bind', spec.codeDir, IN_SANDBOX.code,
+    '--bind', plan.runDir, IN_SANDBOX.run,
+    '--ro-bind', plan.relayScript, RELAY_IN_SANDBOX,
+  ];
+  if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
+  for (const m of spec.mounts ?? []) a.push('--ro-bind', m.host, m.at);
+  for (const l of spec.links ?? []) a.push('--symlink', l.target, l.at);
+  a.push('--chdir', IN_SANDBOX.code, '--clearenv');
+  for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
+  a.push('--');
+  if (spec.listen.kind === 'tcp') a.push('/bin/bash', RELAY_IN_SANDBOX, String(spec.listen.port), spec.command, ...spec.args);
+  else a.push(spec.command, ...spec.args);
+  return a;
+}

@@ -1,0 +1,104 @@
+import type { SandboxStatus } from '../../../shared/sandbox-status.ts';
+
+/**
+ * What a runtime asks the sandbox to run: data only, so the sandbox never branches on a runtime's name.
+ * Paths under `command`, `args` and `env` are as the instance sees them (`/code`, `/tmp`, …).
+ */
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Host directory shown read-only at `/code` (the prepared code). */
+  codeDir: string;
+  /**
+   * How the service reaches the server: `socket` when the process listens on `$FNPLAY_CA_SOCKET`
+   * itself (the built-in bootstraps), `tcp` when it listens on a TCP port (custom runtimes: the
+   * sandbox relays its Unix socket to that port inside the instance's network namespace).
+   */
+  listen: { kind: 'socket' } | { kind: 'tcp'; port: number };
+  /** Extra host directories shown read-only, e.g. a runtime's own files at `/var/fc/runtime/…`. */
+  mounts?: { host: string; at: string }[];
+  /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
+  links?: { target: string; at: string }[];
+}
+
+/** Per-instance settings that come from the function and service, not from the runtime. */
+export interface InstanceLimits {
+  instanceId: string;
+  memoryMB: number;
+  /** Outbound network through a user-mode stack (service `internetAccess`). */
+  internetAccess: boolean;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** spawn itself failed (ENOENT, EACCES, ENOEXEC) */
+  spawnError: NodeJS.ErrnoException | null;
+}
+
+/** Where the CA protocol client connects: a Unix socket, or (unsandboxed custom runtimes) a loopback port. */
+export type CaAddress = { socketPath: string } | { port: number };
+
+/** One running, isolated instance process tree. */
+export interface SandboxedProcess {
+  readonly pid: number | null;
+  readonly exited: ExitInfo | null;
+  readonly address: CaAddress;
+  /** The sandbox is set up and the process is running (network attached, cgroup joined). */
+  ready: Promise<void>;
+  onExit(fn: (e: ExitInfo) => void): void;
+  waitExit(): Promise<ExitInfo>;
+  freeze(): void;
+  thaw(): void;
+  /** 1. SIGTERM to the function's processes, 2. SIGKILL of the whole sandbox after the grace. */
+  stop(graceMs: number): Promise<ExitInfo>;
+  kill(): void;
+  memory: MemoryGauge;
+  /** The first line bwrap itself wrote about a failure to set up the sandbox, if any. */
+  setupError(): string | null;
+}
+
+/** Memory of the whole instance: the kernel's counters where a cgroup exists, else /proc sampling. */
+export interface MemoryGauge {
+  current(): number;
+  resetPeak(): void;
+  peak(): number;
+  /** The kernel's OOM killer fired in this instance. */
+  oomKilled(): boolean;
+}
+
+/**
+ * How an instance sees fnplay's own files and its directories. Runtimes build their launch spec
+ * from it, so the same recipe works in the sandbox and without one.
+ */
+export interface InstanceView {
+  sandboxed: boolean;
+  codeDir: string;
+  tmpDir: string;
+  socketPath: string;
+  nodeBinary: string;
+  /** `src/server/runtimes` */
+  runtimesDir: string;
+  /** fnplay's `node_modules` (FC's built-in Node.js modules are installed there). */
+  nodeModulesDir: string;
+  path: string;
+}
+
+/** An instance's directories on the host: its own (working code copy, unsandboxed /tmp) and the short one its CA socket lives in. */
+export interface InstanceDirs {
+  dir: string;
+  /** Short on purpose: a Unix socket path has at most 107 bytes. */
+  runDir: string;
+}
+
+export type { SandboxStatus };
+
+export interface Sandbox {
+  status: SandboxStatus;
+  dirsFor(instanceId: string): InstanceDirs;
+  view(dirs: InstanceDirs, hostCodeDir: string): InstanceView;
+  launch(spec: LaunchSpec, limits: InstanceLimits, dirs: InstanceDirs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SandboxedProcess;
+  /** Removes what a hard-killed earlier run left behind (cgroups, instance dirs). */
+  reapLeftovers(): number;
+}

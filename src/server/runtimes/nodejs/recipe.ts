@@ -1,0 +1,23 @@
+import type { LaunchContext } from '../index.ts';
+
+/**
+ * Modules FC's nodejs18/nodejs20 runtimes ship beside the standard library, requireable without
+ * bundling (FC's "Node.js built-in modules" table); installed as fnplay dependencies at FC's versions.
+ */
+export const NODE_BUILTIN_MODULES = ['co', 'gm', 'ali-oss', 'aliyun-sdk', '@alicloud/fc2', 'tablestore', 'body', 'raw-body', 'ali-mns', '@alicloud/pop-core'];
+
+/** Where the built-in modules resolve from inside the sandbox (NODE_PATH). */
+const BUILTINS_IN_SANDBOX = '/var/fc/runtime/nodejs/node_modules';
+
+export function nodejsLaunch({ view, env }: LaunchContext) {
+  // In the sandbox only the listed modules are visible on NODE_PATH (links into fnplay's
+  // node_modules); without one, fnplay's node_modules serves, with everything else in it.
+  const links = view.sandboxed ? NODE_BUILTIN_MODULES.map((m) => ({ target: `${view.nodeModulesDir}/${m}`, at: `${BUILTINS_IN_SANDBOX}/${m}` })) : [];
+  return {
+    command: view.nodeBinary,
+    args: [`${view.runtimesDir}/nodejs/bootstrap.cjs`],
+    env: { ...env, NODE_PATH: view.sandboxed ? BUILTINS_IN_SANDBOX : view.nodeModulesDir, FNPLAY_CA_SOCKET: view.socketPath },
+    listen: { kind: 'socket' as const },
+    links,
+  };
+}
