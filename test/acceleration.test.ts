@@ -53,24 +53,25 @@ describe('acceleration', () => {
     await reader.cancel();
   });
 
-  it('gives every instance its own working copy of the code and its own TMPDIR', async () => {
+  it('shows every instance the prepared code read-only at /code, and gives each its own /tmp', async () => {
     await deployNode(svc, 'isolated', {
       'index.js': `
-        const fs = require('fs'); const path = require('path');
+        const fs = require('fs');
         exports.handler = async () => {
-          const mine = path.join(__dirname, 'state.txt');
-          const before = fs.existsSync(mine) ? fs.readFileSync(mine, 'utf8') : '';
-          fs.writeFileSync(mine, before + 'x');
+          let write = 'ok';
+          try { fs.writeFileSync(__dirname + '/state.txt', 'x'); } catch (e) { write = e.code; }
+          const before = fs.existsSync('/tmp/mine') ? fs.readFileSync('/tmp/mine', 'utf8') : '';
+          fs.writeFileSync('/tmp/mine', process.env.FC_INSTANCE_ID);
           await new Promise((r) => setTimeout(r, 300));
-          return JSON.stringify({ before, tmp: process.env.TMPDIR, dir: __dirname });
+          return JSON.stringify({ before, write, tmp: process.env.TMPDIR, dir: __dirname, instance: process.env.FC_INSTANCE_ID });
         };`,
     });
     const [a, b] = await Promise.all([invoke(svc, 'svc', 'isolated'), invoke(svc, 'svc', 'isolated')]);
     const ra = JSON.parse((a as { data: string }).data);
     const rb = JSON.parse((b as { data: string }).data);
-    expect(ra.before).toBe('');
-    expect(rb.before).toBe('');
-    expect(ra.tmp).not.toBe(rb.tmp);
-    expect(ra.dir).not.toBe(rb.dir);
+    expect(ra.instance).not.toBe(rb.instance);
+    expect([ra.before, rb.before]).toEqual(['', '']);
+    expect([ra.write, rb.write]).toEqual(['EROFS', 'EROFS']);
+    expect([ra.dir, ra.tmp]).toEqual(['/code', '/tmp']);
   });
 });

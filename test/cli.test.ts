@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,11 +14,11 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** `npm start -- --port 0 --data-dir DIR`, exactly as the README says; resolves with the printed URL. */
-function npmStart(dataDir: string, { direct = false } = {}) {
+function npmStart(dataDir: string, { direct = false, flags = [] as string[] } = {}) {
   const env = { ...process.env };
   delete env.FNPLAY_ACCESS_KEY_ID;
   delete env.FNPLAY_ACCESS_KEY_SECRET;
-  const args = ['--port', '0', '--data-dir', dataDir];
+  const args = ['--port', '0', '--data-dir', dataDir, ...flags];
   // `direct` runs the service without npm in between, for when the test must kill the service itself.
   const child = direct
     ? spawn(process.execPath, ['bin/fnplay.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -30,11 +31,34 @@ function npmStart(dataDir: string, { direct = false } = {}) {
   return { child, url, exited, output: () => out };
 }
 
+// A double-forked grandchild in a session of its own: it outlives its parent, and only the
+// sandbox (its pid namespace) can be relied on to take it down.
+const spawnSurvivor = `require('child_process').spawnSync('sh', ['-c', 'setsid sleep "$MARK" >/dev/null 2>&1 &']);`;
+
+/** Host pids whose command line carries the marker (a survivor would be found here). */
+function hostPidsWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').includes(marker)) found.push(Number(e));
+    } catch {
+      /* exited */
+    }
+  }
+  return found;
+}
+
+async function sdk(dataDir: string, endpoint: string) {
+  const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  return new FCClient(creds.accountId, { accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint, timeout: 60_000 });
+}
+
 describe('fnplay CLI', () => {
   it('prints the real port, keeps generated keys in the data dir, and stops every instance with PreStop on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-cli-'));
     dirs.push(dataDir);
-    const marker = join(dataDir, 'prestop-ran');
+    const marker = `86398.${process.pid}1`;
     const { child, url, exited, output } = npmStart(dataDir);
     const endpoint = await url;
     expect(endpoint).not.toMatch(/:0$/);
@@ -44,18 +68,20 @@ describe('fnplay CLI', () => {
     await client.createService('s');
     await client.createFunction('s', {
       functionName: 'f', runtime: 'nodejs20', handler: 'index.handler',
-      code: { zipFile: await zipFiles({ 'index.js': `exports.preStop = async () => require('fs').writeFileSync(process.env.MARK, 'yes'); exports.handler = async () => String(process.pid);` }) },
+      code: { zipFile: await zipFiles({ 'index.js': `exports.preStop = async () => console.log('prestop ran'); exports.handler = async () => { ${spawnSurvivor} return 'ok'; };` }) },
       environmentVariables: { MARK: marker },
       instanceLifecycleConfig: { preStop: { handler: 'index.preStop', timeout: 3 } },
     });
-    const r = await client.invokeFunction('s', 'f', '');
-    const instancePid = Number(r.data);
-    expect(procState(instancePid)).not.toBeNull();
+    await client.invokeFunction('s', 'f', '');
+    await until(() => hostPidsWith(marker).length > 0, 'the setsid child to run');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(existsSync(marker)).toBe(true);
-    expect(procState(instancePid)).toBeNull();
+    const db = new Database(join(dataDir, 'fnplay.db'), { readonly: true });
+    expect(db.prepare(`SELECT count(*) AS n FROM logs WHERE text LIKE '%prestop ran%'`).get()).toEqual({ n: 1 });
+    db.close();
+    // Even a child that left the instance's session dies with the instance.
+    expect(hostPidsWith(marker)).toEqual([]);
   });
 
   it('keeps everything across a restart on the same data dir', async () => {
@@ -78,20 +104,41 @@ describe('fnplay CLI', () => {
     expect(await second.exited).toBe(0);
   });
 
-  it('kills the instances a hard-killed service left behind when it starts again', async () => {
+  it('leaves nothing running after a hard kill of the service and a restart, setsid children included', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-cli-'));
     dirs.push(dataDir);
     const first = npmStart(dataDir, { direct: true });
-    const endpoint = await first.url;
-    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
-    const c = new FCClient(creds.accountId, { accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint });
+    const c = await sdk(dataDir, await first.url);
+    const marker = `86398.${process.pid}2`;
+    await c.createService('s');
+    await c.createFunction('s', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', environmentVariables: { MARK: marker }, code: { zipFile: await zipFiles({ 'index.js': `exports.handler = async () => { ${spawnSurvivor} return 'ok'; };` }) } });
+    await c.invokeFunction('s', 'f', '');
+    await until(() => hostPidsWith(marker).length > 0, 'the setsid child to run');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // A running sandbox dies with its parent (bwrap --die-with-parent) and its pid namespace with
+    // it; a frozen one (cgroup freezer) cannot act on that until it is thawed: the restart does that.
+    const second = npmStart(dataDir);
+    const c2 = await sdk(dataDir, await second.url);
+    expect(hostPidsWith(marker)).toEqual([]);
+    expect((await c2.invokeFunction('s', 'f', '')).data).toBe('ok');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(hostPidsWith(marker)).toEqual([]);
+  });
+
+  it('without the sandbox, kills the instances a hard-killed service left behind when it starts again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-cli-'));
+    dirs.push(dataDir);
+    const first = npmStart(dataDir, { direct: true, flags: ['--sandbox', 'off'] });
+    const c = await sdk(dataDir, await first.url);
     await c.createService('s');
     await c.createFunction('s', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: await zipFiles({ 'index.js': `exports.handler = async () => String(process.pid);` }) } });
     const pid = Number((await c.invokeFunction('s', 'f', '')).data);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(procState(pid)).not.toBeNull(); // orphaned, and frozen
-    const second = npmStart(dataDir);
+    const second = npmStart(dataDir, { flags: ['--sandbox', 'off'] });
     await second.url;
     await until(() => procState(pid) === null || procState(pid) === 'Z', 'the leftover instance to be killed');
     second.child.kill('SIGTERM');

@@ -7,6 +7,8 @@ import { watchProcess, signalTree, sampledGauge, cgroupGauge } from './process-w
 import type { ExitInfo, InstanceLimits, LaunchSpec, SandboxedProcess } from './types.ts';
 
 export interface BwrapContext {
+  /** Absolute path of bwrap (instances start with an empty environment, so no PATH lookup). */
+  bwrap: string;
   system: string[];
   relayScript: string;
   cgroups: CgroupRoot | null;
@@ -15,8 +17,10 @@ export interface BwrapContext {
   resolvConf: string;
 }
 
-// Joins the instance's cgroups before bwrap starts, so nothing in the sandbox is ever outside them.
-const JOIN_CGROUPS = 'for f in $FNPLAY_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; exec "$@"';
+// Joins the instance's cgroups before bwrap starts, so nothing in the sandbox is ever outside
+// them: `sh -c JOIN N file1 … fileN bwrap args…`. The files are arguments, not environment, so
+// bwrap (whose environment the sandbox's pid 1 shows in /proc/1/environ) starts with none.
+const JOIN_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 
 /** Starts one instance in its own bubblewrap sandbox (mount, pid, net, ipc, uts, user namespaces). */
 export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: InstanceLimits, runDir: string, onOutput: (s: 'stdout' | 'stderr', c: Buffer) => void): SandboxedProcess {
@@ -31,8 +35,8 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
   const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe'];
   if (network) stdio.push('pipe');
   const child: ChildProcess = cgroup
-    ? spawn('/bin/sh', ['-c', JOIN_CGROUPS, 'sh', 'bwrap', ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', FNPLAY_CGROUP_PROCS: cgroup.procsFiles.join(' ') }, detached: true, stdio })
-    : spawn('bwrap', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true, stdio });
+    ? spawn('/bin/sh', ['-c', JOIN_CGROUPS, 'sh', String(cgroup.procsFiles.length), ...cgroup.procsFiles, ctx.bwrap, ...args], { env: {}, detached: true, stdio })
+    : spawn(ctx.bwrap, args, { env: {}, detached: true, stdio });
 
   let slirp: ChildProcess | null = null;
   let nsInit: number | null = null; // host pid of the namespace's pid 1 (bwrap's reaper)

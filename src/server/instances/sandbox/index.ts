@@ -72,6 +72,7 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string }): San
   const resolvConf = join(opts.dataDir, 'resolv.conf');
   if (!problem) writeFileSync(resolvConf, '# slirp4netns built-in DNS\nnameserver 10.0.2.3\n');
   const ctx: BwrapContext = {
+    bwrap: which('bwrap') ?? 'bwrap',
     system: [
       ...systemMounts(), ...node.mounts, ...compatLinks(),
       '--ro-bind', RUNTIMES_DIR, `${IN_SANDBOX.fnplay}/runtimes`,
