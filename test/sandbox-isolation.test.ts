@@ -130,7 +130,7 @@ describe('the instance sandbox', () => {
   it('shows stack traces with /code paths, not host paths', async () => {
     await deployProbe('stack');
     const r = await invoke(svc, 'iso', 'stack', JSON.stringify({ op: 'throw' }));
-    const text = r.ok ? String(r.data) : r.error.message;
+    const text = r.ok ? JSON.stringify(r.data) : r.error.message;
     expect(text).toContain('thrown on purpose');
     expect(text).toContain('/code/index.js');
     expect(text).not.toContain(svc.dataDir);
