@@ -83,6 +83,9 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
         if (err instanceof undiciErrors.InvalidArgumentError) throw new FcError('InvalidArgument', `the request cannot be forwarded to the function: ${err.message}`);
         // The process died (crash, timeout kill, memory kill): wait for its exit to know which.
         await Promise.race([inst.waitExit(), sleep(1000)]);
+        // Still running but not answering (it closed its socket, or killed the sandbox's relay):
+        // nothing will reach it again, so it goes, and the next request starts a fresh one.
+        if (!inst.exited) inst.kill('unreachable');
         const peak = inst.sampledPeak;
         const { status, message } = killMessage(inst.killReason, durationMs, peak, cfg);
         if (!inst.recipe.printsMarkers || inst.killReason) inst.log.system(systemLine.invokeEnd(req.requestId, `, Error: ${message}`), req.requestId, 'error');

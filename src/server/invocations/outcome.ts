@@ -16,10 +16,12 @@ export const failureMessage = {
   memory: (durationMs: number, peakBytes: number, limitMB: number) =>
     `Process exited unexpectedly before completing request (duration: ${Math.round(durationMs)}ms, maxMemoryUsage: ${mb(peakBytes)}MB): the instance exceeded its memory limit of ${limitMB} MB and was killed`,
   initTimeout: (sec: number) => `Function initialization timed out after ${sec} seconds`,
+  unreachable: (durationMs: number, peakBytes: number) => `The function instance closed the connection before completing request (duration: ${Math.round(durationMs)}ms, maxMemoryUsage: ${mb(peakBytes)}MB); the instance was stopped`,
 };
 
 export function killMessage(reason: KillReason, durationMs: number, peakBytes: number, cfg: { timeout: number; memorySize: number }) {
   if (reason === 'timeout') return { status: 'timeout' as const, message: failureMessage.timeout(cfg.timeout, peakBytes) };
+  if (reason === 'unreachable') return { status: 'failed' as const, message: failureMessage.unreachable(durationMs, peakBytes) };
   if (reason === 'memory') return { status: 'failed' as const, message: failureMessage.memory(durationMs, peakBytes, cfg.memorySize) };
   return { status: 'failed' as const, message: failureMessage.crash(durationMs, peakBytes) };
 }

@@ -26,7 +26,7 @@ export interface InstanceDeps {
 }
 
 /** Why an instance was killed while serving; the invocation turns it into FC's message. */
-export type KillReason = 'timeout' | 'memory' | 'initializer-timeout' | null;
+export type KillReason = 'timeout' | 'memory' | 'initializer-timeout' | 'unreachable' | null;
 
 const MEMORY_SAMPLE_MS = 50;
 const STOP_GRACE_MS = 2000;

@@ -19,8 +19,8 @@ until (exec 3<>/dev/tcp/127.0.0.2/"$port") 2>/dev/null; do
     exit $?
   fi
   tries=$((tries + 1))
-  # After ~2 s, say once why a server that does listen is not reached.
-  if [ -z "$hinted" ] && [ $tries -gt 500 ] && (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+  # After ~1 s, say once why a server that does listen is not reached.
+  if [ -z "$hinted" ] && [ $tries -gt 250 ] && (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
     echo "fnplay: the server listens on 127.0.0.1:$port only; FC reaches the CAPort on 0.0.0.0:$port" >&2
     hinted=1
   fi
