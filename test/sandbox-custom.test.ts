@@ -56,7 +56,7 @@ describe('custom runtimes in the sandbox', () => {
     expect(r.ok && r.data).toBe('8080 /code /code\n');
   });
 
-  it('refuses to start a server that listens on 127.0.0.1 only, with FC's error and why', async () => {
+  it("refuses to start a server that listens on 127.0.0.1 only, with FC's error and why", async () => {
     await deploy('loopback-only', { bootstrap, 'server.js': server(9000, '127.0.0.1') });
     const r = await call('loopback-only', 'sleep', 0);
     expect(!r.ok && r.error.code).toBe('FunctionNotStarted');
