@@ -11,6 +11,7 @@ import { InstancesView } from './observe/InstancesView.tsx';
 import { HistoryView } from './observe/HistoryView.tsx';
 import { AccelerationBadge } from './observe/AccelerationBadge.tsx';
 import { useWorkspace } from './workspace/store.ts';
+import { SandboxNotice } from './SandboxNotice.tsx';
 
 export function App() {
   useEffect(() => {
@@ -38,6 +39,7 @@ export function App() {
           {connected ? 'live' : 'offline'}
         </span>
       </header>
+      <SandboxNotice />
       <Group orientation="horizontal" className="main">
         <Panel id="code" defaultSize="42" minSize="20">
           <EditorPane />

@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import type { FunctionView } from '../api/client.ts';
+import type { SandboxStatus, ServiceInfo } from '../../shared/sandbox-status.ts';
 import { FUNCTION } from './fixtures.ts';
 
 /** FC's error body, as the service answers platform errors. */
@@ -19,11 +20,17 @@ export function makeFunctionView(patch: Partial<FunctionView> = {}): FunctionVie
   };
 }
 
+export const serviceInfo = (sandbox: Partial<SandboxStatus> = {}): ServiceInfo => ({
+  accountId: '1234567890123456', region: 'cn-hangzhou', accessKeyId: 'LTAItest', maxInstances: 300,
+  sandbox: { kind: 'bwrap', cgroup: 'v1', network: 'slirp4netns', notices: [], ...sandbox },
+});
+
 /**
  * A quiet, empty service: a deployed, accelerated function with no invocations, logs or
  * instances. Tests override the routes they are about with `server.use(...)`.
  */
 export const handlers = [
+  http.get('/api/info', () => HttpResponse.json(serviceInfo())),
   http.get('/api/functions/:service/:function', () => HttpResponse.json(makeFunctionView())),
   http.get('/api/functions/:service/:function/invocations', () => HttpResponse.json({ invocations: [] })),
   http.get('/api/functions/:service/:function/instances', () => HttpResponse.json({ instances: [] })),
