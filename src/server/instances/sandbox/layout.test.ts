@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bwrapArgs, RELAY_IN_SANDBOX, systemMounts, type BwrapPlan } from './layout.ts';
+
+const plan = (patch: Partial<BwrapPlan['spec']> = {}, extra: Partial<BwrapPlan> = {}): BwrapPlan => ({
+  spec: { command: '/usr/bin/node', args: ['/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs'], env: { FC_FUNC_CODE_PATH: '/code', A: 'b c' }, codeDir: '/data/code/123', listen: { kind: 'socket' }, ...patch },
+  runDir: '/data/run/abc', resolvConf: null, system: ['--ro-bind', '/usr', '/usr'], infoFd: 3, blockFd: null, relayScript: '/repo/tcp-relay.sh', ...extra,
+});
+
+/** The value that follows `flag … first` in the argument list (for flags with two operands, the pair). */
+const pairsOf = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [[args[i + 1], args[i + 2]]] : []));
+
+describe('bwrapArgs', () => {
+  it('shows the code read-only at /code and the run dir read-write at /run/fnplay, and nothing else of the data dir', () => {
+    const a = bwrapArgs(plan());
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/data/code/123', '/code']);
+    expect(pairsOf(a, '--bind')).toEqual([['/data/run/abc', '/run/fnplay']]);
+    expect(a.filter((x) => x.startsWith('/data/'))).toEqual(['/data/code/123', '/data/run/abc']);
+  });
+
+  it('unshares every namespace, dies with the service and gives a 512 MB /tmp', () => {
+    const a = bwrapArgs(plan());
+    for (const f of ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent']) expect(a).toContain(f);
+    const tmp = a.indexOf('/tmp');
+    expect(a.slice(tmp - 5, tmp + 1)).toEqual(['--size', String(512 * 1024 * 1024), '--perms', '1777', '--tmpfs', '/tmp']);
+  });
+
+  it('starts from an empty environment and sets exactly the spec\'s, values with spaces intact', () => {
+    const a = bwrapArgs(plan());
+    expect(a).toContain('--clearenv');
+    expect(pairsOf(a, '--setenv')).toEqual([['FC_FUNC_CODE_PATH', '/code'], ['A', 'b c']]);
+  });
+
+  it('puts the TCP relay in front of a server that listens on a port', () => {
+    const a = bwrapArgs(plan({ command: '/code/bootstrap', args: ['--flag'], listen: { kind: 'tcp', port: 9000 } }));
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', RELAY_IN_SANDBOX, '9000', '/code/bootstrap', '--flag']);
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/repo/tcp-relay.sh', RELAY_IN_SANDBOX]);
+  });
+
+  it('holds the sandbox for the network only when asked, with the DNS of the user-mode stack', () => {
+    expect(bwrapArgs(plan())).not.toContain('--block-fd');
+    const a = bwrapArgs(plan({}, { blockFd: 4, resolvConf: '/data/resolv.conf' }));
+    expect(a.slice(a.indexOf('--block-fd'), a.indexOf('--block-fd') + 2)).toEqual(['--block-fd', '4']);
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/data/resolv.conf', '/etc/resolv.conf']);
+  });
+
+  it('makes the links a runtime asks for inside the sandbox only', () => {
+    const a = bwrapArgs(plan({ links: [{ target: '/var/fc/fnplay/node_modules/co', at: '/var/fc/runtime/nodejs/node_modules/co' }] }));
+    expect(pairsOf(a, '--symlink')).toContainEqual(['/var/fc/fnplay/node_modules/co', '/var/fc/runtime/nodejs/node_modules/co']);
+  });
+});
+
+describe('systemMounts', () => {
+  it('shows /usr and /etc read-only with the host\'s secrets covered', () => {
+    const a = systemMounts();
+    expect(pairsOf(a, '--ro-bind')).toEqual(expect.arrayContaining([['/usr', '/usr'], ['/etc', '/etc']]));
+    if (existsSync('/etc/shadow')) expect(pairsOf(a, '--ro-bind')).toContainEqual(['/dev/null', '/etc/shadow']);
+    if (existsSync('/etc/ssh')) expect(pairsOf(a, '--tmpfs').map(([d]) => d)).toContain('/etc/ssh');
+  });
+});
