@@ -119,6 +119,7 @@ describe('what an instance can learn of the host', () => {
     expect(await probe('write', { path: '/code/x' })).toEqual({ ok: false, code: 'EROFS' });
     expect((await probe('write', { path: '/tmp/x' })).ok).toBe(true);
     expect(await probe('grepProc', KEYS.secret)).toEqual([]);
+    if (info.sandbox.network === 'slirp4netns') expect((await probe('read', '/proc/net/dev')).value).toContain('tap0:');
     // su does not pass SIGTERM on: the service itself (su's child) gets it, and su exits with its status.
     const service = Number(spawnSync('pgrep', ['-P', String(svc.child.pid)], { encoding: 'utf8' }).stdout.trim());
     process.kill(service, 'SIGTERM');

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playground, startTestService, zipFixture, type TestService } from './helpers/service.ts';
@@ -134,5 +135,28 @@ describe('the instance sandbox', () => {
     expect(text).toContain('thrown on purpose');
     expect(text).toContain('/code/index.js');
     expect(text).not.toContain(svc.dataDir);
+  });
+});
+
+describe('host loopback ports the user names (--host-port)', () => {
+  it('reaches a named host port at 127.0.0.1 inside, and no other', async () => {
+    const db = createServer((s) => s.end('hello from the host\n'));
+    const other = createServer((s) => s.end('must not be reached\n'));
+    await Promise.all([db, other].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))));
+    const dbPort = (db.address() as AddressInfo).port;
+    const otherPort = (other.address() as AddressInfo).port;
+    const host = await startTestService({ hostPorts: [dbPort] });
+    try {
+      await host.client.createService('dev');
+      await host.client.createFunction('dev', { functionName: 'probe', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: probeZip } });
+      const ask = async (port: number) => (await host.client.invokeFunction('dev', 'probe', JSON.stringify({ op: 'greeting', arg: { host: '127.0.0.1', port } }))).data;
+      expect(await ask(dbPort)).toBe('hello from the host\n');
+      expect(await ask(otherPort)).toBe('ECONNREFUSED');
+      expect(await ask(host.port)).toBe('ECONNREFUSED');
+    } finally {
+      await host.close();
+      db.close();
+      other.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { startFnplay } from './service.ts';
 import type { SandboxMode } from './instances/index.ts';
 import { ensureUiBundle } from './ui-build.ts';
 
-const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off]`;
+const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]`;
 
 function fail(msg: string): never {
   console.error(`fnplay: ${msg}\n${USAGE}`);
@@ -50,6 +50,7 @@ async function main() {
         'idle-ttl': { type: 'string' },
         'no-freeze': { type: 'boolean', default: false },
         sandbox: { type: 'string', default: 'auto' },
+        'host-port': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -64,6 +65,12 @@ async function main() {
   const port = intFlag(args.port, 'port', 7070, 0);
   const sandbox = args.sandbox as SandboxMode;
   if (!['auto', 'on', 'off'].includes(sandbox)) fail(`--sandbox must be auto, on or off, got '${args.sandbox}'`);
+  const hostPorts = (args['host-port'] ?? []).flatMap((v) => v.split(',')).map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--host-port takes ports between 1 and 65535, got '${v}'`);
+    if (n === port) fail(`--host-port cannot name fnplay's own port ${port}: instances must never reach the service`);
+    return n;
+  });
   if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
   const dataDir = resolve(args['data-dir']!);
   mkdirSync(dataDir, { recursive: true });
@@ -93,6 +100,7 @@ async function main() {
     accountId: keys.accountId,
     freeze: !args['no-freeze'],
     sandbox,
+    hostPorts,
   });
   if (stopSignal) return stop(fnplay, stopSignal);
   for (const notice of fnplay.sandbox.notices) console.log(`fnplay: ${notice}`);

@@ -9,7 +9,7 @@ import { createHttpApp } from './http/app.ts';
 import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
-import { createSandbox, type SandboxMode } from './instances/index.ts';
+import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { openStore } from './store/index.ts';
 import type { AccessKeys } from './http/signature.ts';
@@ -29,6 +29,8 @@ export interface FnplayConfig {
   maxStoredLogLines?: number;
   /** `auto` (default): bubblewrap when it works; `on`: refuse to start without it; `off`: never. */
   sandbox?: SandboxMode;
+  /** Host loopback ports instances may reach at 127.0.0.1:P (a local database); never the service's own. */
+  hostPorts?: number[];
 }
 
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
@@ -38,7 +40,9 @@ export async function startFnplay(cfg: FnplayConfig) {
   const code = createCodeStore({ dir: join(cfg.dataDir, 'code') });
   const hub = createLiveHub();
   const bus = createLogBus({ records: store.records, hub });
-  const sandbox = createSandbox({ mode: cfg.sandbox ?? 'auto', dataDir: cfg.dataDir });
+  if (cfg.hostPorts?.includes(cfg.port)) throw new Error(`--host-port cannot name fnplay's own port ${cfg.port}`);
+  const forwarders = await startHostPortForwarders(join(cfg.dataDir, 'host-ports'), cfg.hostPorts ?? []);
+  const sandbox = createSandbox({ mode: cfg.sandbox ?? 'auto', dataDir: cfg.dataDir, hostPorts: forwarders });
   const scheduler = createScheduler({
     code, bus, hub, sandbox, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
@@ -64,6 +68,12 @@ export async function startFnplay(cfg: FnplayConfig) {
     server.listen(cfg.port, cfg.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  if (cfg.hostPorts?.includes(port)) {
+    // A port picked by the kernel (--port 0) that the user also named: instances would reach the service.
+    await new Promise((r) => server.close(r));
+    await forwarders.close();
+    throw new Error(`--host-port ${port} is the port fnplay is listening on: instances must never reach the service`);
+  }
   for (const h of hostNamesFor(cfg.host)) {
     allowedHosts.add(h);
     allowedHosts.add(`${h}:${port}`);
@@ -86,6 +96,7 @@ export async function startFnplay(cfg: FnplayConfig) {
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await scheduler.close();
+        await forwarders.close();
         store.close();
       })();
       return closing;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { CgroupRoot, InstanceCgroup } from './cgroup.ts';
@@ -10,7 +11,8 @@ export interface BwrapContext {
   /** Absolute path of bwrap (instances start with an empty environment, so no PATH lookup). */
   bwrap: string;
   system: string[];
-  relayScript: string;
+  initScript: string;
+  hostPorts: { dir: string; ports: number[] } | null;
   cgroups: CgroupRoot | null;
   /** slirp4netns binary, when outbound network can be given. */
   slirp: string | null;
@@ -26,7 +28,7 @@ const JOIN_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || ex
 export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: InstanceLimits, runDir: string, onOutput: (s: 'stdout' | 'stderr', c: Buffer) => void): SandboxedProcess {
   const network = limits.internetAccess && ctx.slirp !== null;
   const plan: BwrapPlan = {
-    spec, runDir, system: ctx.system, relayScript: ctx.relayScript,
+    spec, runDir, system: ctx.system, initScript: ctx.initScript, hostPorts: ctx.hostPorts,
     resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd: network ? 4 : null,
   };
   const args = bwrapArgs(plan);
@@ -57,7 +59,7 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
       nsInit = Number(m[1]);
       if (!network) return resolve();
       // Without its network the function still runs, loopback only, and its log says why.
-      attachNetwork(nsInit).catch((err: Error) => {
+      loopbackUp(nsInit).then(() => attachNetwork(nsInit!)).catch((err: Error) => {
         onOutput('stderr', Buffer.from(`fnplay: this instance has no outbound network: ${err.message}\n`));
         (child.stdio[4] as Writable).end('1');
       }).then(resolve);
@@ -65,6 +67,29 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
     infoPipe.on('error', () => {});
     watch.onExit(() => resolve());
   });
+
+  /**
+   * bwrap reports the pid before its child has set up loopback; slirp4netns configuring the same
+   * namespace at that moment makes bwrap's netlink requests fail. Loopback is up once the
+   * namespace's local routing table holds 127.0.0.1 (readable by the same user, no ptrace needed).
+   */
+  function loopbackUp(pid: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        let trie = '';
+        try {
+          trie = readFileSync(`/proc/${pid}/net/fib_trie`, 'latin1');
+        } catch {
+          /* not there yet, or the sandbox is gone */
+        }
+        if (trie.includes('127.0.0.1')) return resolve();
+        if (watch.exited || Date.now() > deadline) return reject(new Error('the sandbox did not bring up loopback'));
+        setTimeout(check, 1);
+      };
+      check();
+    });
+  }
 
   function attachNetwork(pid: number): Promise<void> {
     return new Promise((resolve, reject) => {

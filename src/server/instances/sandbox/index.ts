@@ -11,13 +11,14 @@ import type { InstanceView, Sandbox, SandboxStatus } from './types.ts';
 
 export type { Sandbox, SandboxStatus, SandboxedProcess, LaunchSpec, InstanceLimits, ExitInfo, CaAddress, MemoryGauge, InstanceView, InstanceDirs } from './types.ts';
 export { IN_SANDBOX } from './layout.ts';
+export { startHostPortForwarders, type HostPortForwarders } from './host-ports.ts';
 
 export type SandboxMode = 'auto' | 'on' | 'off';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RUNTIMES_DIR = join(HERE, '..', '..', 'runtimes');
 const NODE_MODULES_DIR = join(HERE, '..', '..', '..', '..', 'node_modules');
-const RELAY_SCRIPT = join(HERE, 'tcp-relay.sh');
+const INIT_SCRIPT = join(HERE, 'instance-init.sh');
 
 export class SandboxUnavailable extends Error {}
 
@@ -31,7 +32,7 @@ function which(cmd: string): string | null {
 
 /** Runs a trivial sandbox with the namespaces instances get; returns bwrap's complaint when it fails. */
 function probeBwrap(): string | null {
-  const r = spawnSync('bwrap', ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-net', '--die-with-parent', ...systemMounts(), '--proc', '/proc', '--dev', '/dev', '--', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('bwrap', ['--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', ...systemMounts(), '--proc', '/proc', '--dev', '/dev', '--', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
   if (r.error) return r.error.message;
   if (r.status !== 0) return (r.stderr || `exit ${r.status}`).trim();
   return null;
@@ -42,7 +43,7 @@ function probeBwrap(): string | null {
  * writable, slirp4netns for outbound network where installed; else the host's environment, said
  * plainly. `on` refuses to start without a working sandbox; `off` never isolates.
  */
-export function createSandbox(opts: { mode: SandboxMode; dataDir: string }): Sandbox {
+export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPorts?: { dir: string; ports: number[] } }): Sandbox {
   const notices: string[] = [];
   const instancesDir = join(opts.dataDir, 'instances');
   const runRoot = join(opts.dataDir, 'run');
@@ -78,7 +79,8 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string }): San
       '--ro-bind', RUNTIMES_DIR, `${IN_SANDBOX.fnplay}/runtimes`,
       '--ro-bind', NODE_MODULES_DIR, `${IN_SANDBOX.fnplay}/node_modules`,
     ],
-    relayScript: RELAY_SCRIPT,
+    initScript: INIT_SCRIPT,
+    hostPorts: opts.hostPorts && opts.hostPorts.ports.length ? opts.hostPorts : null,
     cgroups,
     slirp,
     resolvConf,

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bwrapArgs, RELAY_IN_SANDBOX, systemMounts, type BwrapPlan } from './layout.ts';
+import { bwrapArgs, INIT_IN_SANDBOX, systemMounts, type BwrapPlan } from './layout.ts';
 
 const plan = (patch: Partial<BwrapPlan['spec']> = {}, extra: Partial<BwrapPlan> = {}): BwrapPlan => ({
   spec: { command: '/usr/bin/node', args: ['/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs'], env: { FC_FUNC_CODE_PATH: '/code', A: 'b c' }, codeDir: '/data/code/123', listen: { kind: 'socket' }, ...patch },
-  runDir: '/data/run/abc', resolvConf: null, system: ['--ro-bind', '/usr', '/usr'], infoFd: 3, blockFd: null, relayScript: '/repo/tcp-relay.sh', ...extra,
+  runDir: '/data/run/abc', resolvConf: null, system: ['--ro-bind', '/usr', '/usr'], infoFd: 3, blockFd: null, initScript: '/repo/instance-init.sh', hostPorts: null, ...extra,
 });
 
 /** The value that follows `flag … first` in the argument list (for flags with two operands, the pair). */
@@ -20,7 +20,7 @@ describe('bwrapArgs', () => {
 
   it('unshares every namespace, dies with the service and gives a 512 MB /tmp', () => {
     const a = bwrapArgs(plan());
-    for (const f of ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent']) expect(a).toContain(f);
+    for (const f of ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent']) expect(a).toContain(f);
     const tmp = a.indexOf('/tmp');
     expect(a.slice(tmp - 5, tmp + 1)).toEqual(['--size', String(512 * 1024 * 1024), '--perms', '1777', '--tmpfs', '/tmp']);
   });
@@ -33,8 +33,14 @@ describe('bwrapArgs', () => {
 
   it('puts the TCP relay in front of a server that listens on a port', () => {
     const a = bwrapArgs(plan({ command: '/code/bootstrap', args: ['--flag'], listen: { kind: 'tcp', port: 9000 } }));
-    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', RELAY_IN_SANDBOX, '9000', '/code/bootstrap', '--flag']);
-    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/repo/tcp-relay.sh', RELAY_IN_SANDBOX]);
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', INIT_IN_SANDBOX, '--relay', '9000', '--', '/code/bootstrap', '--flag']);
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/repo/instance-init.sh', INIT_IN_SANDBOX]);
+  });
+
+  it('forwards the host ports the user named, and only those', () => {
+    const a = bwrapArgs(plan({}, { hostPorts: { dir: '/data/host-ports', ports: [5432, 6379] } }));
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/data/host-ports', '/run/fnplay-host']);
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', INIT_IN_SANDBOX, '--host-port', '5432', '--host-port', '6379', '--', '/usr/bin/node', '/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs']);
   });
 
   it('holds the sandbox for the network only when asked, with the DNS of the user-mode stack', () => {

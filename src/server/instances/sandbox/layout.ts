@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { HOST_PORTS_IN_SANDBOX } from './host-ports.ts';
 import type { LaunchSpec } from './types.ts';
 
 // The file system an instance sees, as FC lays it out (SPEC §2a): /code read-only, a private
@@ -78,20 +79,23 @@ export interface BwrapPlan {
   system: string[];
   infoFd: number;
   blockFd: number | null;
-  /** Host path of the TCP relay script. */
-  relayScript: string;
+  /** Host path of instance-init.sh (the TCP relay and host-port forwards). */
+  initScript: string;
+  /** Host loopback ports the user named, served as sockets in `dir` (host-ports.ts). */
+  hostPorts: { dir: string; ports: number[] } | null;
 }
 
-/** The TCP relay's place inside, so that `listen: tcp` specs become one command line. */
-export const RELAY_IN_SANDBOX = `${IN_SANDBOX.fnplay}/tcp-relay.sh`;
+/** instance-init.sh's place inside: it fronts servers on a TCP port and forwards host ports. */
+export const INIT_IN_SANDBOX = `${IN_SANDBOX.fnplay}/instance-init.sh`;
 
 /** bwrap's arguments for one instance (pure: the plan decides everything). */
 export function bwrapArgs(plan: BwrapPlan): string[] {
   const { spec } = plan;
   const a: string[] = [
-    // Own user namespace even as root: nested ones are refused (--disable-userns), so the function
-    // cannot gain capabilities back; uid 0 inside, as FC's instances run.
-    '--unshare-user', '--disable-userns', '--uid', '0', '--gid', '0',
+    // Own user namespace even as root: capabilities inside reach only the sandbox's own namespaces;
+    // uid 0 inside, as FC's instances run. (--disable-userns would nest a second user namespace
+    // that slirp4netns then cannot attach the network from.)
+    '--unshare-user', '--uid', '0', '--gid', '0',
     '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--die-with-parent', '--hostname', 'fc-instance',
     '--info-fd', String(plan.infoFd),
@@ -102,15 +106,21 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
     '--dir', '/opt',
     '--ro-bind', spec.codeDir, IN_SANDBOX.code,
     '--bind', plan.runDir, IN_SANDBOX.run,
-    '--ro-bind', plan.relayScript, RELAY_IN_SANDBOX,
+    '--ro-bind', plan.initScript, INIT_IN_SANDBOX,
   ];
+  const forwards = plan.hostPorts?.ports ?? [];
+  if (forwards.length) a.push('--ro-bind', plan.hostPorts!.dir, HOST_PORTS_IN_SANDBOX);
   if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
   for (const m of spec.mounts ?? []) a.push('--ro-bind', m.host, m.at);
   for (const l of spec.links ?? []) a.push('--symlink', l.target, l.at);
   a.push('--chdir', IN_SANDBOX.code, '--clearenv');
   for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
   a.push('--');
-  if (spec.listen.kind === 'tcp') a.push('/bin/bash', RELAY_IN_SANDBOX, String(spec.listen.port), spec.command, ...spec.args);
-  else a.push(spec.command, ...spec.args);
+  if (spec.listen.kind === 'tcp' || forwards.length) {
+    a.push('/bin/bash', INIT_IN_SANDBOX, ...forwards.flatMap((p) => ['--host-port', String(p)]));
+    if (spec.listen.kind === 'tcp') a.push('--relay', String(spec.listen.port));
+    a.push('--');
+  }
+  a.push(spec.command, ...spec.args);
   return a;
 }
