@@ -86,4 +86,14 @@ describe('custom runtimes in the sandbox', () => {
     expect(next.ok).toBe(true);
     expect(next.ok && first.ok && next.data).not.toBe(first.ok && first.data);
   });
+
+  it("answers FC's start errors when the command is missing or not executable inside the sandbox", async () => {
+    await deploy('missing-cmd', { 'server.js': server(9000) }, { customRuntimeConfig: { command: ['/code/not-there'] } });
+    const missing = await call('missing-cmd', 'sleep', 0);
+    expect(!missing.ok && missing.error.code).toBe('CAExited');
+    expect(!missing.ok && missing.error.message).toContain('No such file or directory');
+    await deploy('not-exec', { run: { content: '#!/bin/bash\nexec node /code/server.js\n', mode: 0o644 }, 'server.js': server(9000) }, { customRuntimeConfig: { command: ['/code/run'] } });
+    const denied = await call('not-exec', 'sleep', 0);
+    expect(!denied.ok && denied.error.code).toBe('CAFilePermission');
+  });
 });
