@@ -26,6 +26,12 @@ export function initReportLine(id: string, r: { pullCodeMs: number; initRuntimeM
 }
 
 /** `FC <Phase> Start|End RequestId: <id>[suffix]` — the markers the runtimes print around each call. */
+/**
+ * A line the built-in runtimes write on stderr after each call, never stored or shown: stderr is a
+ * pipe of its own, so without it a line the function wrote there could arrive after the End marker
+ * on stdout and lose its request. `<NUL>fnplay:end <phase> <requestId>`.
+ */
+export const STDERR_END_PREFIX = '\u0000fnplay:end ';
 export const SYSTEM_MARKER_RE = /^FC (Invoke|Initialize|PreFreeze|PreStop) (Start|End) RequestId: (\S+?)(,.*)?$/;
 /** `2020-03-13T04:06:49.099Z <requestId> [INFO] message` */
 export const LOGGER_LINE_RE = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z) (\S+) \[(\w+)\] ?/;

@@ -1,4 +1,4 @@
-import { LOGGER_LINE_RE, SYSTEM_MARKER_RE, RUNTIME_INITED_RE } from '../../shared/log-format.ts';
+import { LOGGER_LINE_RE, SYSTEM_MARKER_RE, RUNTIME_INITED_RE, STDERR_END_PREFIX } from '../../shared/log-format.ts';
 import type { LogBus } from './log-bus.ts';
 
 type Marker = { phase: string; edge: 'Start' | 'End'; requestId: string };
@@ -19,6 +19,7 @@ export function createInstanceLog(opts: {
   onInited?: () => void;
 }) {
   const open = new Set<string>(); // requests between their Start and End markers
+  const openOnStderr = new Set<string>(); // the same, until the runtime's hidden stderr end line
   const partial = { stdout: '', stderr: '' };
   const waiters: { key: string; resolve: () => void }[] = [];
   const seen = new Set<string>(); // End markers seen recently, for waiters that come late
@@ -29,12 +30,20 @@ export function createInstanceLog(opts: {
   }
 
   function line(stream: 'stdout' | 'stderr', raw: string) {
+    if (stream === 'stderr' && raw.startsWith(STDERR_END_PREFIX)) {
+      const [phase, requestId] = raw.slice(STDERR_END_PREFIX.length).split(' ');
+      openOnStderr.delete(requestId);
+      endSeen(`stderr:${phase}:${requestId}`);
+      return;
+    }
     const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) + ' ... Truncated by fnplay' : raw;
     const marker = SYSTEM_MARKER_RE.exec(text);
     if (marker) {
       const m: Marker = { phase: marker[1], edge: marker[2] as 'Start' | 'End', requestId: marker[3] };
-      if (m.edge === 'Start') open.add(m.requestId);
-      else open.delete(m.requestId);
+      if (m.edge === 'Start') {
+        open.add(m.requestId);
+        openOnStderr.add(m.requestId);
+      } else open.delete(m.requestId);
       emit('system', 'info', text, m.requestId);
       if (m.edge === 'End') endSeen(`${m.phase}:${m.requestId}`);
       opts.onMarker?.(m);
@@ -50,7 +59,8 @@ export function createInstanceLog(opts: {
       emit('logger', logger[3].toLowerCase(), text, logger[2]);
       return;
     }
-    const owner = open.size === 1 ? [...open][0] : open.size === 0 ? opts.soleRequest() : null;
+    const calls = stream === 'stderr' ? openOnStderr : open;
+    const owner = calls.size === 1 ? [...calls][0] : calls.size === 0 ? opts.soleRequest() : null;
     emit(stream, stream === 'stderr' ? 'error' : 'info', text, owner);
   }
 
@@ -61,6 +71,19 @@ export function createInstanceLog(opts: {
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].key === key) waiters.splice(i, 1)[0].resolve();
     }
+  }
+
+  function waitKey(key: string, ms: number): Promise<void> {
+    if (seen.has(key)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const w = { key, resolve: () => (clearTimeout(t), resolve()) };
+      const t = setTimeout(() => {
+        const i = waiters.indexOf(w);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }, ms);
+      waiters.push(w);
+    });
   }
 
   return {
@@ -77,19 +100,9 @@ export function createInstanceLog(opts: {
     system(text: string, requestId: string | null, level = 'info') {
       emit('system', level, text, requestId);
     },
-    /** Resolves when the runtime has printed `FC <phase> End RequestId: <id>`, or after `ms`. */
+    /** Resolves when the runtime has printed `FC <phase> End RequestId: <id>` (and its stderr end line), or after `ms`. */
     waitEnd(phase: string, requestId: string, ms: number): Promise<void> {
-      const key = `${phase}:${requestId}`;
-      if (seen.has(key)) return Promise.resolve();
-      return new Promise((resolve) => {
-        const w = { key, resolve: () => (clearTimeout(t), resolve()) };
-        const t = setTimeout(() => {
-          const i = waiters.indexOf(w);
-          if (i >= 0) waiters.splice(i, 1);
-          resolve();
-        }, ms);
-        waiters.push(w);
-      });
+      return Promise.all([waitKey(`${phase}:${requestId}`, ms), waitKey(`stderr:${phase}:${requestId}`, ms)]).then(() => {});
     },
     /** Emits what is left of an unterminated last line (the process exited). */
     close() {

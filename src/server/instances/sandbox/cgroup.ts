@@ -194,7 +194,13 @@ function tryV2(dataDir: string): CgroupRoot | null {
     const parent = join(base, parentName(dataDir));
     try {
       if (!read(join(base, 'cgroup.controllers')).includes('memory')) continue;
-      if (!read(join(base, 'cgroup.subtree_control')).includes('memory')) write(join(base, 'cgroup.subtree_control'), '+memory +pids');
+      if (!read(join(base, 'cgroup.subtree_control')).includes('memory')) {
+        // v2 lets a non-root cgroup hand controllers to children only while it holds no processes
+        // itself: in our own (delegated) cgroup, its processes (this service, the npm or shell that
+        // started it) move into a leaf first, as systemd's delegation docs describe.
+        if (base === own) moveProcessesToLeaf(own);
+        write(join(base, 'cgroup.subtree_control'), '+memory +pids');
+      }
       mkdirSync(parent, { recursive: true });
       write(join(parent, 'cgroup.subtree_control'), '+memory +pids');
     } catch {
@@ -258,6 +264,12 @@ function tryV2(dataDir: string): CgroupRoot | null {
     };
   }
   return null;
+}
+
+function moveProcessesToLeaf(dir: string) {
+  const leaf = join(dir, 'fnplay-service');
+  mkdirSync(leaf, { recursive: true });
+  for (const pid of read(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) write(join(leaf, 'cgroup.procs'), pid);
 }
 
 /** The cgroup this service may manage its instances in, or null (then: /proc sampling and SIGSTOP). */

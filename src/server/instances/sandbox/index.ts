@@ -65,7 +65,7 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
   if (problem) {
     notices.push(`Instances are not isolated: ${problem}. They run as your user in your environment: a function can read your files and the service's. Install bubblewrap and socat (Debian: apt install bubblewrap socat) for one sandbox per instance.`);
   } else {
-    if (!cgroups) notices.push('No writable cgroup: memory is sampled from /proc (a fast allocation can pass the limit briefly), freezing uses SIGSTOP, and the per-instance process limit is not enforced.');
+    if (!cgroups) notices.push('No writable cgroup: memory is sampled from /proc (a fast allocation can pass the limit briefly), freezing uses SIGSTOP, and the per-instance process limit is not enforced. On cgroup v2, start fnplay in a delegated scope (systemd-run --user --scope -p Delegate=yes npm start) to get them.');
     if (!slirp) notices.push('slirp4netns is not installed: instances have loopback only, whatever internetAccess says (Debian: apt install slirp4netns).');
   }
 

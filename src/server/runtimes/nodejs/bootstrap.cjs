@@ -188,6 +188,9 @@ function startCall(res, ctx, phase) {
     inflight.delete(call.fail);
     // The service treats the End line as "this call's log is complete", so it must be out
     // (handed to the pipe) before the response can reach the service.
+    // stderr is its own pipe: a hidden line there tells the service that stream is complete too
+    // (STDERR_END_PREFIX in src/shared/log-format.ts).
+    process.stderr.write(`\u0000fnplay:end ${phase} ${ctx.requestId}\n`);
     process.stdout.write(`FC ${phase} End RequestId: ${ctx.requestId}${suffix}\n`, () => {
       res.writeHead(status, headers);
       res.end(body);

@@ -159,7 +159,8 @@ function request(inst: Instance, method: string, urlPath: string, headers: Recor
 const invoke = (inst: Instance, handler: string, payload = '', extra: Record<string, string> = {}) =>
   request(inst, 'POST', '/invoke', { ...fcHeaders(handler, extra), 'content-type': 'application/octet-stream' }, payload);
 
-const lines = (text: string) => text.split('\n').filter(Boolean);
+// The runtime's hidden stderr end lines (STDERR_END_PREFIX) are the service's business, not the log's.
+const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('\u0000fnplay:end '));
 
 describe('node bootstrap: startup and event handlers', () => {
   it('prints the inited line once listening, and loads user code lazily, once', async () => {
