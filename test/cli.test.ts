@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the SDK ships no types
 import FCClient from '@alicloud/fc2';
 import { until, zipFiles } from './helpers/service.ts';
-import { procState } from './helpers/functions.ts';
+import { hostPidsWith, procState } from './helpers/functions.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -34,20 +34,6 @@ function npmStart(dataDir: string, { direct = false, flags = [] as string[] } = 
 // A double-forked grandchild in a session of its own: it outlives its parent, and only the
 // sandbox (its pid namespace) can be relied on to take it down.
 const spawnSurvivor = `require('child_process').spawnSync('sh', ['-c', 'setsid sleep "$MARK" >/dev/null 2>&1 &']);`;
-
-/** Host pids whose command line carries the marker (a survivor would be found here). */
-function hostPidsWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').includes(marker)) found.push(Number(e));
-    } catch {
-      /* exited */
-    }
-  }
-  return found;
-}
 
 async function sdk(dataDir: string, endpoint: string) {
   const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));

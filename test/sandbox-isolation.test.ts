@@ -1,9 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playground, startTestService, zipFixture, type TestService } from './helpers/service.ts';
-import { invoke } from './helpers/functions.ts';
+import { playground, startTestService, until, zipFixture, type TestService } from './helpers/service.ts';
+import { hostPidsWith, invoke } from './helpers/functions.ts';
 
 // Every isolation point of SPEC §2a, probed from inside Node.js functions. Each expectation here
 // fails when instances run in the host's environment (try `sandbox: 'off'`).
@@ -18,6 +18,27 @@ beforeAll(async () => {
   expect(svc.sandbox.kind).toBe('bwrap');
 });
 afterAll(() => svc.close());
+
+/** Cgroup directories anywhere under /sys/fs/cgroup named after an instance (a leak would be found here). */
+function cgroupDirsNamed(id: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6) return;
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      if (e.name === id) found.push(join(dir, e.name));
+      else walk(join(dir, e.name), depth + 1);
+    }
+  };
+  walk('/sys/fs/cgroup', 0);
+  return found;
+}
 
 async function deployProbe(name: string, extra: Record<string, unknown> = {}, service = 'iso') {
   await svc.client.createFunction(service, { functionName: name, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: probeZip }, ...extra });
@@ -126,6 +147,23 @@ describe('the instance sandbox', () => {
     expect(await probe('envcheck', 'require', 'co')).toEqual({ ok: true, value: 'function' });
     // fnplay's own dependencies are not FC's: they do not resolve.
     expect(await probe('envcheck', 'require', 'hono')).toMatchObject({ ok: false });
+  });
+
+  it('leaves nothing behind after a reclaim: no process (setsid and double forks included), no directory, no cgroup', async () => {
+    const marker = `86397.${process.pid}`;
+    await deployProbe('leaver');
+    const r = await probe('leaver', 'sh', `setsid sleep ${marker} >/dev/null 2>&1 &`);
+    expect(r.ok).toBe(true);
+    await until(() => hostPidsWith(marker).length > 0, 'the setsid child to run');
+    await playground(svc)('/functions/iso/leaver/reclaim', { method: 'POST' });
+    await until(async () => (await playground(svc)('/functions/iso/leaver/instances')).body.instances.length === 0, 'the reclaim');
+    expect(hostPidsWith(marker)).toEqual([]);
+    const instanceIds = new Set<string>();
+    for (const fn of ['leaver']) for (const rec of (await playground(svc)(`/functions/iso/${fn}/invocations`)).body.invocations) instanceIds.add(rec.instanceId);
+    for (const id of instanceIds) {
+      expect(readdirSync(join(svc.dataDir, 'instances'))).not.toContain(id);
+      expect(cgroupDirsNamed(id)).toEqual([]);
+    }
   });
 
   it('shows stack traces with /code paths, not host paths', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { TestService } from './service.ts';
 import { zipFiles } from './service.ts';
 
@@ -43,4 +43,18 @@ export function procState(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** Host pids whose command line has `marker` as one of its arguments (a survivor would be found here). */
+export function hostPidsWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').includes(marker)) found.push(Number(e));
+    } catch {
+      /* exited */
+    }
+  }
+  return found;
 }

@@ -328,7 +328,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     if (proc) await proc.stop(STOP_GRACE_MS);
     await ca?.close();
     setState(final);
-    await rm(dir, { recursive: true, force: true }).catch(() => {});
+    await Promise.all([dir, dirs.runDir].map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
 
   const self = {
