@@ -7,7 +7,9 @@ import { freePort, instanceLikeEnv, spawnTracked } from './children.ts';
 /**
  * The smallest server that speaks enough of the instance protocol: echoes the body with
  * x-fc-status 200 and says "listening" when it listens. The cold-start floor, and the custom
- * runtime that is measured against it.
+ * runtime that is measured against it. It listens on 127.0.0.1 unless LISTEN_HOST says otherwise:
+ * in a sandbox a custom runtime must listen on 0.0.0.0 (seed 000 §4.2), which there is the
+ * instance's own network namespace.
  */
 export const BARE_SERVER_JS = `const http = require('http');
 http.createServer((req, res) => {
@@ -17,7 +19,7 @@ http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-fc-status': '200' });
     res.end(Buffer.concat(chunks));
   });
-}).listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1', () => process.stdout.write('listening\\n'));
+}).listen(Number(process.env.FC_SERVER_PORT), process.env.LISTEN_HOST || '127.0.0.1', () => process.stdout.write('listening\\n'));
 `;
 
 /** A directory holding server.js, for bare servers; `remove()` when done. */
@@ -55,3 +57,8 @@ export async function startBareServer(dir: string) {
   await firstRequest(port);
   return { ms: performance.now() - t0, proc };
 }
+
+/** The environment a custom runtime running BARE_SERVER_JS needs in a service with this isolation. */
+export const bareServerEnv = (sandbox: { kind: string }): Record<string, string> =>
+  // Only in a sandbox's own network namespace: unsandboxed, 0.0.0.0 would be every address of the host.
+  sandbox.kind === 'bwrap' ? { LISTEN_HOST: '0.0.0.0' } : {};

@@ -7,6 +7,7 @@ import JSZip from 'jszip';
 import FCClient from '@alicloud/fc2';
 import { reapLeftovers } from '../../src/server/instances/leftovers.ts';
 import type { FnplayConfig } from '../../src/server/service.ts';
+import type { SandboxStatus } from '../../src/shared/sandbox-status.ts';
 import { startServiceProcess } from './service-process.ts';
 import type { FcCredentials } from './fc-signer.ts';
 import { until } from './stats.ts';
@@ -30,7 +31,7 @@ process.on('exit', () => {
  * service runs alone in a child process, as `npm start` runs it: its CPU, RSS and event loop are its
  * own, not shared with the load generator or lambda-local in this process.
  */
-export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number } = {}) {
+export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number; sandbox?: FnplayConfig['sandbox'] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-bench-'));
   const creds: FcCredentials = {
     accessKeyId: `LTAI${randomBytes(8).toString('hex')}`,
@@ -42,6 +43,8 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     // Instances must not be reclaimed in the middle of a measurement.
     idleTtlSec: 3600, keys: { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret },
     accountId: creds.accountId, freeze: opts.freeze ?? true,
+    // Left out unless asked for, so that the default run measures the default config (`auto`).
+    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const svc = await startServiceProcess(config);
   const client: Record<string, SdkCall> = new FCClient(creds.accountId, {
@@ -56,11 +59,15 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     return body;
   }
 
-  /** Creates the function from inline files and waits until its code is prepared (accelerationInfo Ready). */
-  async function deploy(service: string, functionName: string, files: Record<string, string>, config: Record<string, unknown> = {}) {
-    await client.createService(service).catch((e: { code?: string }) => {
+  /** Creates the service unless it exists; `options` as CreateService takes them (e.g. `internetAccess`). */
+  const createService = (service: string, options: Record<string, unknown> = {}) =>
+    client.createService(service, options).catch((e: { code?: string }) => {
       if (e.code !== 'ServiceAlreadyExists') throw e;
     });
+
+  /** Creates the function from inline files and waits until its code is prepared (accelerationInfo Ready). */
+  async function deploy(service: string, functionName: string, files: Record<string, string>, config: Record<string, unknown> = {}) {
+    await createService(service);
     await client.createFunction(service, {
       functionName, runtime: 'nodejs20', handler: 'index.handler', timeout: 300, code: { zipFile: await zipFiles(files) }, ...config,
     });
@@ -72,7 +79,10 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
   }
 
   const instances = async (service: string, fn: string) =>
-    (await api(`/functions/${service}/${fn}/instances`)).instances as { instanceId: string; state: string; pid: number }[];
+    (await api(`/functions/${service}/${fn}/instances`)).instances as { instanceId: string; state: string; inFlight: number; pid: number }[];
+
+  /** What isolates this service's instances (GET /api/info): `auto` falls back to none without bwrap. */
+  const sandbox = (await api('/info')).sandbox as SandboxStatus;
 
   const handle = {
     /** The service's process. */
@@ -83,7 +93,9 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     dataDir,
     creds,
     client,
+    sandbox,
     api,
+    createService,
     deploy,
     instances,
     async close() {

@@ -10,16 +10,18 @@ const BOOTSTRAP = fileURLToPath(new URL('../../src/server/runtimes/nodejs/bootst
 /**
  * fnplay's Node.js runtime process started by hand, without the service: the far end of the one
  * hop every invocation makes. Requests to it carry the headers the scheduler sends
- * (scheduler/instance-headers.ts), so it does exactly the work it does under fnplay.
+ * (scheduler/instance-headers.ts), so it does exactly the work it does under fnplay. It listens on
+ * 127.0.0.1:FC_SERVER_PORT, or with `unixSocket` on a Unix socket as under fnplay (FNPLAY_CA_SOCKET).
  */
-export async function startDirectInstance(files: Record<string, string>) {
+export async function startDirectInstance(files: Record<string, string>, opts: { unixSocket?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'fnplay-bench-direct-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const port = await freePort();
+  const socketPath = opts.unixSocket ? join(dir, 'ca.sock') : undefined;
   let inited!: () => void;
   const ready = new Promise<void>((r) => (inited = r));
   const proc = spawnTracked(process.execPath, [BOOTSTRAP], {
-    cwd: dir, env: instanceLikeEnv(dir, port), onLine: (l) => (l.endsWith('runtime inited.') ? (inited(), true) : false),
+    cwd: dir, env: { ...instanceLikeEnv(dir, port), ...(socketPath ? { FNPLAY_CA_SOCKET: socketPath } : {}) }, onLine: (l) => (l.endsWith('runtime inited.') ? (inited(), true) : false),
   });
   await Promise.race([ready, proc.exited.then(() => Promise.reject(new Error('the Node.js runtime exited before it listened')))]);
   const headers: Record<string, string> = {
@@ -34,7 +36,7 @@ export async function startDirectInstance(files: Record<string, string>) {
   };
   return {
     pid: proc.pid,
-    target: (body: string): HttpTarget => ({ origin: `http://127.0.0.1:${port}`, path: '/invoke', body, headers, uniqueRequestId: true }),
+    target: (body: string): HttpTarget => ({ origin: socketPath ? 'http://localhost' : `http://127.0.0.1:${port}`, socketPath, path: '/invoke', body, headers, uniqueRequestId: true }),
     async close() {
       await proc.kill();
       rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import type { FcCredentials } from './fc-signer.ts';
 /** Where a load worker sends requests: the FC API (signed) or an instance process directly. */
 export interface HttpTarget {
   origin: string;
+  /** Connect to this Unix socket instead of the origin's host and port. */
+  socketPath?: string;
   path: string;
   body: string;
   headers?: Record<string, string>;

@@ -27,7 +27,7 @@ function requester(target: HttpTarget, dispatcher: Dispatcher) {
 }
 
 async function sequential(job: Extract<LoadJob, { kind: 'sequential' }>): Promise<SequentialResult> {
-  const client = new Client(job.target.origin, { pipelining: 1, keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
+  const client = new Client(job.target.origin, { socketPath: job.target.socketPath, pipelining: 1, keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
   const call = requester(job.target, client);
   const latenciesUs = new Float64Array(job.count);
   let errors = 0;
@@ -50,7 +50,7 @@ async function sequential(job: Extract<LoadJob, { kind: 'sequential' }>): Promis
 }
 
 async function concurrent(job: Extract<LoadJob, { kind: 'concurrent' }>): Promise<ConcurrentResult> {
-  const pool = new Pool(job.target.origin, { connections: job.callers, pipelining: 1, keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
+  const pool = new Pool(job.target.origin, { socketPath: job.target.socketPath, connections: job.callers, pipelining: 1, keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
   const call = requester(job.target, pool);
   const samples: number[] = [];
   let calls = 0;

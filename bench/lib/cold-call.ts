@@ -1,0 +1,38 @@
+import type { BenchService } from './bench-service.ts';
+import { createInvokeClient } from './invoke-client.ts';
+import { fmt, summary } from './stats.ts';
+
+/** One forced cold start: the client's total and the phases fnplay reported for it. */
+export interface ColdSample {
+  totalMs: number;
+  pullCodeMs: number;
+  initRuntimeMs: number;
+  initFunctionMs: number;
+}
+
+/**
+ * Cold starts of the functions of one service: each call first reclaims the function's instances
+ * (POST /api/functions/:s/:f/reclaim), then invokes it once, timed by the client on a keep-alive
+ * connection; the invocation record must say it was a cold start.
+ */
+export function coldCaller(svc: BenchService) {
+  const client = createInvokeClient(svc.url, svc.creds);
+  return {
+    async call(service: string, fn: string): Promise<ColdSample> {
+      await svc.api(`/functions/${service}/${fn}/reclaim`, { method: 'POST' });
+      const t0 = performance.now();
+      const { requestId } = await client.invoke(service, fn, 'x');
+      const totalMs = performance.now() - t0;
+      const rec = await svc.api(`/invocations/${requestId}`);
+      if (!rec.coldStart || !rec.initReport) throw new Error(`invocation ${requestId} of ${service}/${fn} was not a cold start`);
+      return { totalMs, ...rec.initReport };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The p50 of each phase, for a figure's detail. */
+export function phasesText(samples: ColdSample[]): string {
+  const p50 = (k: keyof ColdSample) => fmt(summary(samples.map((s) => s[k])).p50);
+  return `phases p50: PullCode ${p50('pullCodeMs')}, InitRuntime ${p50('initRuntimeMs')}, InitFunction ${p50('initFunctionMs')} ms`;
+}
