@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { FcError } from './errors.ts';
 import { mkdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -61,6 +63,14 @@ export async function startFnplay(cfg: FnplayConfig) {
     region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
+  // What Node's parser refuses (bad request line or header bytes, headers over its limit) never
+  // reaches the app: answer it here, in FC's shape, instead of Node's bare 400 / 431.
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const fc = new FcError('InvalidArgument', err.code === 'HPE_HEADER_OVERFLOW' ? 'request headers exceed the size fnplay accepts' : `the request is not valid HTTP (${err.code ?? err.message})`);
+    const body = JSON.stringify(fc.toBody());
+    socket.end(`HTTP/1.1 ${fc.status} Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-fc-request-id: ${randomUUID()}\r\nconnection: close\r\n\r\n${body}`);
+  });
   // Invocations may last up to 24 h: no request timeout on our side either.
   server.setTimeout?.(0);
   await new Promise<void>((resolve, reject) => {

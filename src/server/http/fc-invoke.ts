@@ -43,18 +43,45 @@ function send(c: Context, r: InvokeResult) {
   return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: r.headers });
 }
 
+// Hop-by-hop and framing headers (RFC 9110 §7.6.1, SPEC §3): they describe the client's
+// connection to fnplay, not a request to the function; forwarded, they confuse the instance's
+// keep-alive connection (an Upgrade or Expect left it waiting) and the next caller stalls.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'upgrade', 'expect', 'transfer-encoding', 'te', 'trailer', 'host', 'content-length', 'authorization']);
+// RFC 9110 §5.1 token characters for names; values without control characters other than HTAB.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// eslint-disable-next-line no-control-regex
+const BAD_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
 /** Client headers the function may see: FC strips its own x-fc-* and the hop-by-hop ones (SPEC §3). */
 function forwardedHeaders(c: Context): Record<string, string> {
+  const all = headerRecord(c);
+  const named = new Set((all.connection ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
   const out: Record<string, string> = {};
   let size = 0;
-  for (const [k, v] of Object.entries(headerRecord(c))) {
+  for (const [k, v] of Object.entries(all)) {
     size += k.length + v.length + 4;
-    if (k.startsWith('x-fc-') || k === 'connection' || k === 'keep-alive' || k === 'authorization' || k === 'host' || k === 'content-length' || k === 'transfer-encoding') continue;
+    if (!HEADER_NAME.test(k)) throw new FcError('InvalidArgument', `request header name '${printable(k)}' is not a valid HTTP header name`);
+    if (BAD_VALUE.test(v)) throw new FcError('InvalidArgument', `request header '${k}' has a control character in its value`);
+    if (k.startsWith('x-fc-') || k.startsWith('proxy-') || HOP_BY_HOP.has(k) || named.has(k)) continue;
     out[k] = v;
   }
   if (size > MAX_HEADER_BYTES) throw new FcError('InvalidArgument', `request headers exceed 4 KB (${size} bytes)`);
   return out;
 }
+
+/** A path the instance can be sent: no control characters once decoded (CR/LF would split the request). */
+function checkedPath(subPath: string): string {
+  let decoded = subPath;
+  try {
+    decoded = decodeURIComponent(subPath);
+  } catch {
+    throw new FcError('InvalidArgument', 'the request path has a malformed percent-encoding');
+  }
+  if (BAD_VALUE.test(decoded) || BAD_VALUE.test(subPath)) throw new FcError('InvalidArgument', 'the request path has a control character (CR, LF, NUL, …) in it');
+  return subPath.startsWith('/') ? subPath : '/' + subPath;
+}
+
+const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 export const invokeRoutes: Route[] = [
   {
@@ -92,7 +119,7 @@ export async function proxyHandler(c: Context, deps: HttpDeps, serviceSegment: s
   const headers = forwardedHeaders(c);
   headers['x-fc-base-path'] = `/2016-08-15/proxy/${serviceSegment}/${functionName}/`;
   const body = await rawBody(c, MAX_SYNC_BODY, 'request body');
-  const path = (subPath.startsWith('/') ? subPath : '/' + subPath) + url.search;
+  const path = checkedPath(subPath) + url.search;
   const result = await deps.invoker.invoke(
     rev,
     { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail: header(c, 'x-fc-log-type') === 'Tail' },
