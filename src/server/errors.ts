@@ -17,6 +17,8 @@ export const FC_ERRORS = {
   OnDemandConfigNotFound: 404,
   InstanceNotFound: 404,
   InvocationNotFound: 404,
+  DomainNameNotFound: 404, // no custom domain of that name
+  DomainNameAlreadyExists: 409,
   ServiceAlreadyExists: 409,
   FunctionAlreadyExists: 409,
   TriggerAlreadyExists: 409,

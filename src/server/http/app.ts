@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { FcError } from '../errors.ts';
 import { header, headerRecord, param, type HttpDeps } from './context.ts';
-import { proxyHandler } from './fc-invoke.ts';
-import { invokeRoutes } from './fc-invoke.ts';
+import { httpInvoke, invocationTarget, invokeRoutes } from './fc-invoke.ts';
+import { customDomainRoutes } from './fc-custom-domains.ts';
+import { customDomainOf, serveCustomDomain } from './custom-domain-host.ts';
 import { codeSignature, resourceRoutes } from './fc-resources.ts';
 import { playgroundApi } from './playground-api.ts';
 import { verifySignature, } from './signature.ts';
@@ -22,10 +23,24 @@ export function createHttpApp(deps: HttpDeps) {
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, new FcError('PathNotSupported', `${c.req.method} ${new URL(c.req.url).pathname} is not a path fnplay serves`)));
 
-  // Against DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
   app.use('*', async (c, next) => {
+    // Browsers must take every answer as the type it says it is, never sniff a script out of it.
+    c.header('x-content-type-options', 'nosniff');
     const host = (header(c, 'host') ?? '').toLowerCase();
+    // A custom domain's own origin serves its routes and nothing else (custom-domain-host.ts).
+    const domain = customDomainOf(deps, host);
+    if (domain) return serveCustomDomain(c, deps, domain);
+    // Against DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
     if (!deps.allowedHosts.has(host)) throw new FcError('AccessDenied', `host '${host}' is not allowed: fnplay answers only to ${[...deps.allowedHosts][0]}`);
+    // The playground page is never framed, by any site.
+    c.header('x-frame-options', 'DENY');
+    // `x-fc-invocation-target` routes a request on the FC endpoint to a function (seed 000 §5.6).
+    const target = header(c, 'x-fc-invocation-target');
+    if (target !== undefined) {
+      const t = invocationTarget(target);
+      if (!t) throw new FcError('InvalidArgument', `x-fc-invocation-target must be 2016-08-15/proxy/{service}/{function}, got '${target}'`);
+      return httpInvoke(c, deps, t.serviceSegment, t.functionName, new URL(c.req.url).pathname, 'proxy');
+    }
     await next();
   });
 
@@ -41,7 +56,7 @@ export function createHttpApp(deps: HttpDeps) {
   const proxy = (c: Context) => {
     // The raw (still percent-encoded) path: the function gets the path as the client sent it.
     const sub = new URL(c.req.url).pathname.split('/').slice(5).join('/');
-    return proxyHandler(c, deps, param(c, 'service'), param(c, 'function'), '/' + sub);
+    return httpInvoke(c, deps, param(c, 'service'), param(c, 'function'), '/' + sub, 'proxy');
   };
   app.all(`${FC_PREFIX}/proxy/:service/:function`, proxy);
   app.all(`${FC_PREFIX}/proxy/:service/:function/*`, proxy);
@@ -52,7 +67,7 @@ export function createHttpApp(deps: HttpDeps) {
     c.header('x-fc-request-id', randomUUID());
     await next();
   });
-  for (const r of [...resourceRoutes, ...invokeRoutes]) {
+  for (const r of [...resourceRoutes, ...invokeRoutes, ...customDomainRoutes]) {
     fc.on(r.method, r.path, (c) => r.handler(c, deps));
   }
   app.route(FC_PREFIX, fc);

@@ -40,7 +40,8 @@ function readRevision(deps: HttpDeps, serviceSegment: string, functionName: stri
 }
 
 function send(c: Context, r: InvokeResult) {
-  return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: r.headers });
+  // A fresh Response does not carry what middleware set on the context: nosniff goes on here.
+  return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: { ...r.headers, 'x-content-type-options': 'nosniff' } });
 }
 
 // Hop-by-hop and framing headers (RFC 9110 §7.6.1, SPEC §3): they describe the client's
@@ -101,8 +102,14 @@ export const invokeRoutes: Route[] = [
   },
 ];
 
-/** The HTTP trigger proxy: `ANY /2016-08-15/proxy/{s[.q]}/{f}/{path}` (FC2-API §5.3). */
-export async function proxyHandler(c: Context, deps: HttpDeps, serviceSegment: string, functionName: string, subPath: string) {
+/** How an HTTP invocation arrived: which headers FC adds to the answer depends on it. */
+export type HttpEntry = 'proxy' | 'custom-domain';
+
+/**
+ * An HTTP function call: through the trigger proxy `ANY /2016-08-15/proxy/{s[.q]}/{f}/{path}`
+ * (FC2-API §5.3), an `x-fc-invocation-target` request, or a custom domain route.
+ */
+export async function httpInvoke(c: Context, deps: HttpDeps, serviceSegment: string, functionName: string, subPath: string, entry: HttpEntry) {
   const url = new URL(c.req.url);
   if (subPath.length + url.search.length > MAX_PATH_BYTES) throw new FcError('InvalidArgument', 'path and query exceed 4 KB');
   const { rev, maxInstances } = revisionOf(deps, serviceSegment, functionName);
@@ -112,18 +119,29 @@ export async function proxyHandler(c: Context, deps: HttpDeps, serviceSegment: s
   if (!trigger.triggerConfig.methods.includes(method as never)) {
     throw new FcError('MethodNotAllowed', `method ${method} is not allowed by HTTP trigger '${trigger.triggerName}' (allowed: ${trigger.triggerConfig.methods.join(', ')})`);
   }
-  if (trigger.triggerConfig.authType !== 'anonymous') {
+  const anonymous = trigger.triggerConfig.authType === 'anonymous';
+  if (!anonymous) {
     const query: [string, string][] = [...url.searchParams.entries()];
     verifySignature(deps.keys, method, url.pathname, headerRecord(c), query);
   }
   const headers = forwardedHeaders(c);
-  headers['x-fc-base-path'] = `/2016-08-15/proxy/${serviceSegment}/${functionName}/`;
+  if (entry === 'proxy') headers['x-fc-base-path'] = `/2016-08-15/proxy/${serviceSegment}/${functionName}/`;
   const body = await rawBody(c, MAX_SYNC_BODY, 'request body');
   const path = checkedPath(subPath) + url.search;
-  const result = await deps.invoker.invoke(
-    rev,
-    { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail: header(c, 'x-fc-log-type') === 'Tail' },
-    maxInstances,
-  );
+  // The log can hold secrets: only a caller who signed the request may ask for its tail.
+  const logTail = !anonymous && header(c, 'x-fc-log-type') === 'Tail';
+  const result = await deps.invoker.invoke(rev, { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail }, maxInstances);
+  if (entry === 'proxy') {
+    // FC's default domain never lets a function's answer render (seed 000 §4.5, seed 001): here
+    // that also keeps a function's HTML out of the playground's origin. The function cannot undo it.
+    for (const k of Object.keys(result.headers)) if (k.toLowerCase() === 'content-disposition') delete result.headers[k];
+    result.headers['content-disposition'] = 'attachment';
+  }
   return send(c, result);
+}
+
+/** `x-fc-invocation-target: 2016-08-15/proxy/{service}/{function}` on the FC endpoint (seed 000 §5.6). */
+export function invocationTarget(value: string): { serviceSegment: string; functionName: string } | null {
+  const m = /^\/?2016-08-15\/proxy\/([^/]+)\/([^/]+)\/?$/.exec(value.trim());
+  return m ? { serviceSegment: decodeURIComponent(m[1]), functionName: decodeURIComponent(m[2]) } : null;
 }

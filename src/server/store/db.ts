@@ -73,6 +73,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX logs_by_instance ON logs(instance_id, id);
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: custom domains (FC2-API custom domain calls), served on an origin of their own.
+  `
+  CREATE TABLE custom_domains (
+    name TEXT PRIMARY KEY,
+    body TEXT NOT NULL            -- JSON: protocol, routeConfig, times
+  );
+  `,
 ];
 
 export function openDb(file: string): Db {

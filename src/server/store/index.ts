@@ -1,6 +1,7 @@
 import { openDb } from './db.ts';
 import { createResourceRepo } from './resources.ts';
 import { createRecordRepo } from './records.ts';
+import { createCustomDomainRepo } from './custom-domains.ts';
 
 export type { ServiceRecord, FunctionRecord, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
 export type { RecordRepo, LogQuery } from './records.ts';
@@ -13,7 +14,7 @@ export function openStore(file: string, opts: { maxStoredLogLines: number }) {
   };
   const records = createRecordRepo(db, { maxStoredLines: opts.maxStoredLogLines });
   return {
-    resources: createResourceRepo(db), records, settings,
+    resources: createResourceRepo(db), records, settings, customDomains: createCustomDomainRepo(db),
     close() {
       records.flush();
       db.close();
