@@ -8,11 +8,11 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodeError } from './code-error.ts';
 import { crc64 } from './crc64.ts';
-import { checkEntryPoint, type PrepareCheck } from './entry-point.ts';
+import { checkEntryPoint, checkZipEntryPoint, type PrepareCheck } from './entry-point.ts';
 import { resolveLimits, type CodeLimits } from './limits.ts';
 import { copyTree } from './copy-tree.ts';
 import { extractZip } from './zip-extract.ts';
-import { readZipIndex } from './zip-index.ts';
+import { verifyZip } from './zip-verify.ts';
 
 export interface StoredCode {
   checksum: string;
@@ -22,8 +22,12 @@ export interface StoredCode {
 export type Preparation = { status: 'Ready'; dir: string } | { status: 'Failed'; reason: string };
 
 export interface CodeStore {
-  /** Validates the zip (CodeError naming the broken rule) and stores it once under its checksum. */
-  put(zip: Buffer): Promise<StoredCode>;
+  /**
+   * Verifies the whole zip (every entry read, sizes and CRCs checked, names within limits; a
+   * CodeError names the broken rule) and stores it once under its checksum. With `check`, also
+   * refuses an entry point the index proves can never start (see checkZipEntryPoint).
+   */
+  put(zip: Buffer, check?: PrepareCheck): Promise<StoredCode>;
   /** The stored bytes, for GetFunctionCode; CodeError when no such code is stored. */
   read(checksum: string): Promise<Buffer>;
   has(checksum: string): boolean;
@@ -81,9 +85,11 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
   }
 
   return {
-    async put(zip) {
-      // Validation reads the whole central directory, so it also proves the bytes are a zip.
-      (await readZipIndex(zip, limits)).zipfile.close();
+    async put(zip, check) {
+      // Extraction happens later (prepare, or the first instance); whatever can fail there must fail here.
+      const items = await verifyZip(zip, limits);
+      const refused = check ? checkZipEntryPoint(items, check) : null;
+      if (refused) throw new CodeError(refused);
       const checksum = crc64(zip).toString();
       const path = zipPath(checksum);
       if (!existsSync(path)) {

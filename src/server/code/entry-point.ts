@@ -2,6 +2,8 @@
 // Answering here turns a cold-start crash into a reason the user sees next to the function.
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { isCustomRuntime } from '../../shared/function-config.ts';
+import type { ZipItem } from './zip-index.ts';
 
 export interface PrepareCheck {
   runtime: string;
@@ -14,11 +16,40 @@ export async function checkEntryPoint(dir: string, check: PrepareCheck): Promise
   const { runtime } = check;
   if (runtime.startsWith('nodejs')) return checkNodeHandler(dir, check.handler);
   if (runtime.startsWith('python')) return checkPythonHandler(dir, check.handler);
-  if ((runtime === 'custom' || runtime === 'custom.debian10') && !check.customCommand?.length) {
+  if (isCustomRuntime(runtime) && !check.customCommand?.length) {
     return checkBootstrap(dir);
   }
   // A customCommand may name anything on the PATH; other runtimes check themselves at start.
   return null;
+}
+
+/**
+ * What the zip's index alone proves can never start, refused at upload: a custom runtime's
+ * bootstrap that is a directory (listed, implied by entries beneath it, or reached by a symlink).
+ * A missing or non-executable bootstrap stays a start error, as on FC (seeds/000 §7.3).
+ */
+export function checkZipEntryPoint(items: ZipItem[], check: PrepareCheck): string | null {
+  if (!isCustomRuntime(check.runtime) || check.customCommand?.length) return null;
+  const kinds = new Map<string, ZipItem['kind'] | 'implied'>();
+  const links = new Map<string, string>();
+  for (const item of items) {
+    kinds.set(item.path, item.kind);
+    if (item.kind === 'symlink') links.set(item.path, item.target);
+    const parts = item.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      if (!kinds.has(parent)) kinds.set(parent, 'implied');
+    }
+  }
+  let path = 'bootstrap';
+  // Links were proven to stay inside the tree (zip-tree.ts); 40 hops is where Linux gives up.
+  for (let hops = 0; hops < 40 && links.has(path); hops++) {
+    path = posix.normalize(posix.join(posix.dirname(path), links.get(path)!)).replace(/(.)\/+$/, '$1');
+  }
+  const kind = kinds.get(path);
+  return kind === 'dir' || kind === 'implied' || path === '.'
+    ? 'bootstrap is a directory: a custom runtime starts the executable file named bootstrap at the root of the code (or set customRuntimeConfig.command)'
+    : null;
 }
 
 async function checkNodeHandler(dir: string, handler: string): Promise<string | null> {

@@ -13,8 +13,14 @@ const S_IFLNK = 0o120000;
 const MADE_BY_UNIX = (3 << 8) | 30;
 const DOS_DATE_1980_01_01 = (1 << 5) | 1;
 
-/** corruptCrcOf and understateSizeOf forge one entry's header, the way a hostile zip would. */
-export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string; understateSizeOf?: string } = {}): Buffer {
+/**
+ * corruptCrcOf, understateSizeOf and declaredSizes forge entry headers (both the local and the
+ * central one), the way a hostile zip would.
+ */
+export function buildZip(
+  entries: TestEntry[],
+  opts: { corruptCrcOf?: string; understateSizeOf?: string; declaredSizes?: Record<string, number> } = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -25,7 +31,7 @@ export function buildZip(entries: TestEntry[], opts: { corruptCrcOf?: string; un
     const body = deflate ? deflateRawSync(data) : data;
     const crc = (crc32(data) + (opts.corruptCrcOf === entry.name ? 1 : 0)) >>> 0;
     const method = deflate ? 8 : 0;
-    const size = opts.understateSizeOf === entry.name ? 1 : data.length;
+    const size = opts.declaredSizes?.[entry.name] ?? (opts.understateSizeOf === entry.name ? 1 : data.length);
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

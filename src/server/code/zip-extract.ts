@@ -3,19 +3,14 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { crc32, inflateRaw } from 'node:zlib';
 import type { ZipFile } from 'yauzl';
-import { CodeError } from './code-error.ts';
 import type { CodeLimits } from './limits.ts';
+import { fitsInMemory, openEntry, readEntry } from './zip-entry-data.ts';
 import { readZipIndex, type ZipItem } from './zip-index.ts';
 
 // Enough to overlap disk writes with inflating; more only adds open file descriptors.
 const PARALLEL_FILES = 16;
-const IN_MEMORY_MAX = 1024 * 1024;
-const inflate = promisify(inflateRaw);
 
 type FileItem = Extract<ZipItem, { kind: 'file' }>;
 
@@ -54,51 +49,10 @@ export async function extractZip(zip: Buffer, dest: string, limits: CodeLimits):
 
 async function extractFile(zip: Buffer, zipfile: ZipFile, file: FileItem, dest: string): Promise<void> {
   const path = join(dest, file.path);
-  try {
-    // Code is mostly many small files; inflating those from the buffer in hand costs a tenth
-    // of a stream per file. Big ones stream, so memory stays bounded.
-    if (file.entry.uncompressedSize <= IN_MEMORY_MAX) await writeSmall(zip, zipfile, file, path);
-    else await writeStreamed(zipfile, file, path);
-  } catch (err) {
-    if (err instanceof CodeError || isFsError(err)) throw err;
-    throw new CodeError(`code zip entry '${file.path}' cannot be extracted: ${(err as Error).message}`);
-  }
+  // wx: never follow or overwrite something already there.
+  if (fitsInMemory(file)) await writeFile(path, await readEntry(zip, zipfile, file), { flag: 'wx', mode: 0o600 });
+  else await pipeline(await openEntry(zipfile, file), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
   // After the write, not at open: the umask would strip bits from the open mode. Owner read is
   // forced so copies of the prepared tree can always be made.
   await chmod(path, file.mode | 0o400);
-}
-
-async function writeSmall(zip: Buffer, zipfile: ZipFile, { entry, path: name }: FileItem, path: string): Promise<void> {
-  const { fileDataStart } = await new Promise<{ fileDataStart: number }>((resolve, reject) =>
-    zipfile.readLocalFileHeader(entry, { minimal: true }, (err, header) => (err ? reject(err) : resolve(header))),
-  );
-  const stored = zip.subarray(fileDataStart, fileDataStart + entry.compressedSize);
-  if (stored.length !== entry.compressedSize) throw new CodeError(`code zip entry '${name}' is truncated`);
-  // maxOutputLength stops a lying size field from inflating past what the index allowed.
-  const data = entry.compressionMethod === 8 ? await inflate(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : stored;
-  if (data.length !== entry.uncompressedSize || crc32(data) >>> 0 !== entry.crc32 >>> 0) throw corrupt(name);
-  // wx: never follow or overwrite something already there.
-  await writeFile(path, data, { flag: 'wx', mode: 0o600 });
-}
-
-async function writeStreamed(zipfile: ZipFile, { entry, path: name }: FileItem, path: string): Promise<void> {
-  let crc = 0;
-  const checkCrc = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      crc = crc32(chunk, crc);
-      done(null, chunk);
-    },
-    flush(done) {
-      // yauzl checks sizes but not CRCs; a corrupt entry must not become a prepared file.
-      done(crc >>> 0 === entry.crc32 >>> 0 ? null : corrupt(name));
-    },
-  });
-  const source = await zipfile.openReadStreamPromise(entry);
-  await pipeline(source, checkCrc, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-}
-
-const corrupt = (name: string) => new CodeError(`code zip entry '${name}' is corrupt (CRC-32 mismatch)`);
-
-function isFsError(err: unknown): boolean {
-  return typeof (err as NodeJS.ErrnoException)?.syscall === 'string';
 }

@@ -1,6 +1,7 @@
 // Reads a zip's central directory into a validated list of what it would create. Every rule
 // about names, kinds, counts and sizes is checked here, before a byte reaches the disk, and
 // extraction trusts the result.
+import { crc32 } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { CodeError } from './code-error.ts';
 import { formatBytes, type CodeLimits } from './limits.ts';
@@ -22,6 +23,10 @@ const S_IFLNK = 0o120000;
 const MSDOS_DIR = 0x10;
 // A symlink's target is its data; PATH_MAX bounds it, so a "symlink" cannot be a bomb.
 const MAX_LINK_TARGET = 4096;
+// Linux's NAME_MAX per path segment; and half its PATH_MAX (4096) for a whole entry path, which
+// leaves the other half for the data directory the code is extracted under.
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 2048;
 
 export async function readZipIndex(zip: Buffer, limits: CodeLimits): Promise<ZipIndex> {
   if (zip.length === 0) throw new CodeError('code zip is empty (0 bytes)');
@@ -72,7 +77,10 @@ async function toItem(zipfile: ZipFile, entry: Entry): Promise<ZipItem | null> {
   const stream = await zipfile.openReadStreamPromise(entry);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const target = Buffer.concat(chunks).toString('utf8');
+  const data = Buffer.concat(chunks);
+  // yauzl checks the size but not the CRC; a flipped bit in a target would point somewhere else.
+  if (crc32(data) >>> 0 !== entry.crc32 >>> 0) throw new CodeError(`code zip symlink '${raw}' fails its CRC-32 check (the zip is corrupt)`);
+  const target = data.toString('utf8');
   if (target === '' || target.includes('\0')) throw new CodeError(`code zip symlink '${raw}' has an invalid target`);
   if (target.startsWith('/') || /^[a-zA-Z]:/.test(target)) {
     throw new CodeError(`code zip symlink '${raw}' points to the absolute path '${target}'`);
@@ -82,13 +90,29 @@ async function toItem(zipfile: ZipFile, entry: Entry): Promise<ZipItem | null> {
 
 /** Checks one entry name and returns it without '.' and empty segments. */
 function normalizeName(raw: string): string {
-  if (raw.includes('\0')) throw new CodeError(`code zip entry '${raw}' has a NUL byte in its name`);
+  if (raw.includes('\0')) throw new CodeError(`code zip entry '${shown(raw)}' has a NUL byte in its name`);
   if (raw.startsWith('/') || /^[a-zA-Z]:/.test(raw)) {
-    throw new CodeError(`code zip entry '${raw}' has an absolute path`);
+    throw new CodeError(`code zip entry '${shown(raw)}' has an absolute path`);
   }
   const segments = raw.split('/');
-  if (segments.includes('..')) throw new CodeError(`code zip entry '${raw}' escapes the code directory`);
-  return segments.filter((s) => s !== '' && s !== '.').join('/');
+  if (segments.includes('..')) throw new CodeError(`code zip entry '${shown(raw)}' escapes the code directory`);
+  const kept = segments.filter((s) => s !== '' && s !== '.');
+  // The filesystem's own limits, checked here so that extraction cannot meet ENAMETOOLONG.
+  for (const segment of kept) {
+    const bytes = Buffer.byteLength(segment);
+    if (bytes > MAX_NAME_BYTES) {
+      throw new CodeError(`code zip entry '${shown(raw)}' has a name of ${bytes} bytes ('${shown(segment)}'); a file or directory name may have at most ${MAX_NAME_BYTES}`);
+    }
+  }
+  const path = kept.join('/');
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_PATH_BYTES) throw new CodeError(`code zip entry '${shown(raw)}' has a path of ${bytes} bytes; at most ${MAX_PATH_BYTES} are allowed`);
+  return path;
+}
+
+/** A name as an error message shows it: long ones cut in the middle, so the message stays readable. */
+function shown(name: string): string {
+  return name.length <= 80 ? name : `${name.slice(0, 50)}…${name.slice(-20)}`;
 }
 
 function kindAndMode(entry: Entry, raw: string): { kind: ZipItem['kind']; mode: number } {

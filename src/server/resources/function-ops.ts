@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FcError } from '../errors.ts';
-import { CodeError, type CodeStore } from '../code/index.ts';
+import { CodeError, type CodeStore, type PrepareCheck } from '../code/index.ts';
 import type { FunctionRecord, ResourceRepo, ServiceRecord } from '../store/index.ts';
 import type { LiveHub } from '../logs/index.ts';
 import {
@@ -63,18 +63,20 @@ function decodeZip(zipFile: string): Buffer {
 export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; onChanged: (service: string, fn: string, revision: number) => void }) {
   const { repo, code } = deps;
 
-  async function storeCode(body: UpdateFunctionBody) {
+  /** Stores the body's code, if any; `check` is the config it will run under, for what the zip alone proves cannot start. */
+  async function storeCode(body: UpdateFunctionBody, check: PrepareCheck) {
     const c = body.code;
     if (!c) return null;
     if (c.ossBucketName || c.ossObjectName) throw new FcError('InvalidArgument', 'code from OSS is not supported by fnplay: send code.zipFile');
     if (!c.zipFile) throw new FcError('InvalidArgument', 'code.zipFile is required');
     try {
-      return await code.put(decodeZip(c.zipFile));
+      return await code.put(decodeZip(c.zipFile), check);
     } catch (err) {
-      if (err instanceof CodeError) throw new FcError('InvalidArgument', err.message);
+      if (err instanceof CodeError) throw new FcError('InvalidArgument', `code.zipFile: ${err.message}`);
       throw err;
     }
   }
+  const checkOf = (runtime: string, handler: string, command: string[] | undefined): PrepareCheck => ({ runtime, handler, customCommand: command?.length ? command : undefined });
 
   /** Preparation runs after the answer: the status goes Preparing → Ready/Failed and is pushed live. */
   function prepare(fn: FunctionRecord) {
@@ -104,7 +106,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       };
       checkFree();
       if (!body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
-      const stored = (await storeCode(body))!;
+      const stored = (await storeCode(body, checkOf(body.runtime, body.handler, body.customRuntimeConfig?.command)))!;
       // Another request may have created this function (or deleted the service) while the zip was stored:
       // check again; from here to the write there is no await, and the store is synchronous.
       checkFree();
@@ -121,7 +123,8 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
     async update(before: FunctionRecord, raw: unknown, ifMatch?: string): Promise<FunctionRecord> {
       checkIfMatch(ifMatch, before.etag);
       const body = parseBody(updateFunctionBody, raw);
-      const stored = await storeCode(body);
+      const command = body.customRuntimeConfig ? body.customRuntimeConfig.command : before.config.customRuntimeConfig?.command;
+      const stored = await storeCode(body, checkOf(body.runtime ?? before.config.runtime, body.handler ?? before.config.handler, command));
       // Merge onto the record as it is now, not as it was before the zip was stored (no await below).
       const prev = repo.getFunction(before.serviceName, before.config.functionName);
       if (!prev) throw new FcError('FunctionNotFound', `function '${before.config.functionName}' does not exist in service '${before.serviceName}'`);
