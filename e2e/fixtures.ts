@@ -8,7 +8,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 const ROOT = process.cwd();
 
 /** The real service, started the way a user starts it, on a random port with a fresh data dir. */
-async function startService(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startService(): Promise<{ url: string; dataDir: string; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/fnplay.js', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -28,6 +28,7 @@ async function startService(): Promise<{ url: string; stop: () => Promise<void> 
   });
   return {
     url,
+    dataDir,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
