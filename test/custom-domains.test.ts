@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, zipFiles, type TestService } from './helpers/service.ts';
+import { playground, startTestService, zipFiles, type TestService } from './helpers/service.ts';
 
 // Custom domains through the official SDK, served on an origin of their own
 // (http://<domainName>.localhost:<port>), and the headers that keep a function's answer out of
@@ -69,6 +69,16 @@ describe('custom domains', () => {
     expect((await get(host, '/api/items')).text).toContain('/api/items');
     // Exact before wildcard, and the route's methods.
     expect((await get(host, '/login')).status).toBe(405);
+  });
+
+  it('tells the playground where a function is reached: the proxy path and its custom domains', async () => {
+    const r = await playground(svc)('/functions/site/api/endpoints');
+    expect(r.status).toBe(200);
+    expect(r.body.proxy).toBe(`${svc.url}/2016-08-15/proxy/site/api`);
+    expect(r.body.customDomains).toEqual([
+      { domainName: 'shop.example.com', url: `http://shop.example.com.localhost:${svc.port}/api` },
+      { domainName: 'shop.example.com', url: `http://shop.example.com.localhost:${svc.port}/login` },
+    ]);
   });
 
   it('serves nothing of fnplay on a custom domain: no UI, no playground API, no FC API', async () => {

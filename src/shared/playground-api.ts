@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { functionFields, httpTriggerConfig } from './function-config.ts';
+import { functionFields, handlerString, httpTriggerConfig } from './function-config.ts';
 import { functionName, serviceName } from './names.ts';
 import type { InvocationRecord } from './observe.ts';
 
 /** One deploy from the browser: the service is created if missing, the function created or updated. */
 export const deployRequest = z.object({
   serviceName,
-  function: functionFields.omit({ code: true }).extend({ functionName, runtime: functionFields.shape.runtime.unwrap(), handler: z.string().min(1) }),
+  function: functionFields.omit({ code: true }).extend({ functionName, runtime: functionFields.shape.runtime.unwrap(), handler: handlerString }),
   /** base64 zip; null keeps the deployed code */
   zipFile: z.string().nullable(),
   /** the HTTP trigger the function should have (an HTTP function), or null (an event function) */
@@ -36,4 +36,12 @@ export interface PlaygroundInvokeResponse {
 export interface FcErrorBody {
   ErrorCode: string;
   ErrorMessage: string;
+}
+
+/** Where an HTTP function is reached from outside the playground (`GET /api/functions/:s/:f/endpoints`). */
+export interface FunctionEndpoints {
+  /** The FC proxy path: answers are attachments there, as on FC's default domain. */
+  proxy: string;
+  /** Custom domains routing to the function, each on an origin of its own. */
+  customDomains: { domainName: string; url: string }[];
 }

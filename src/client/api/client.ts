@@ -1,4 +1,4 @@
-import type { DeployRequest, FcErrorBody, HttpInvokeRequest, PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
+import type { DeployRequest, FcErrorBody, FunctionEndpoints, HttpInvokeRequest, PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 import type { InstanceInfo, InvocationRecord, LogLine } from '../../shared/observe.ts';
 import type { ServiceInfo } from '../../shared/sandbox-status.ts';
 
@@ -42,6 +42,7 @@ export interface FunctionView {
 
 export const api = {
   info: () => call<ServiceInfo>('/info'),
+  endpoints: (service: string, fn: string) => call<FunctionEndpoints>(`/functions/${service}/${fn}/endpoints`),
   /** null while the function is not deployed */
   getFunction: (service: string, fn: string) => call<FunctionView | null>(`/functions/${service}/${fn}`),
   deploy: (req: DeployRequest) => call<FunctionView>('/deploy', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) }),

@@ -81,4 +81,18 @@ describe('InvokePanel', () => {
     await waitFor(() => expect(sent).not.toBeNull());
     expect(sent).toMatchObject({ method: 'PUT', path: '/items', headers: [['x-app', 'demo']] });
   });
+
+  it('shows the URL to open and a curl line, on the custom domain when one routes to the function', async () => {
+    server.use(
+      http.get('/api/functions/:s/:f/endpoints', () => HttpResponse.json({ proxy: 'http://127.0.0.1:7070/2016-08-15/proxy/playground/hello', customDomains: [{ domainName: 'demo.example.com', url: 'http://demo.example.com.localhost:7070' }] })),
+    );
+    useWorkspace.getState().setManifest({ functionType: 'http' });
+    useWorkspace.getState().setHttpRequest({ method: 'GET', path: '/items', query: [['q', 'a b']], headers: [], body: '' });
+    renderWithQuery(<InvokePanel />);
+    const link = await screen.findByRole('link', { name: 'http://demo.example.com.localhost:7070/items?q=a%20b' });
+    expect(link).toHaveAttribute('href', 'http://demo.example.com.localhost:7070/items?q=a%20b');
+    expect(screen.getByText('URL (custom domain demo.example.com)')).toBeVisible();
+    expect(screen.getByLabelText('curl')).toHaveTextContent(`curl -i 'http://demo.example.com.localhost:7070/items?q=a%20b'`);
+    expect(screen.getByRole('button', { name: 'Copy curl' })).toBeEnabled();
+  });
 });

@@ -3,6 +3,7 @@ import { useWorkspace } from '../workspace/store.ts';
 import type { HttpMethod } from '../workspace/types.ts';
 import { KeyValueRows } from './KeyValueRows.tsx';
 import { PayloadEditor } from './PayloadEditor.tsx';
+import { RequestUrl } from './RequestUrl.tsx';
 import { useDeployInvoke } from './use-deploy-invoke.ts';
 import './invoke.css';
 
@@ -69,6 +70,7 @@ export function InvokePanel() {
             <span className="label">Body</span>
             <textarea className="input" rows={4} value={req.body} onChange={(e) => setReq({ body: e.target.value })} spellCheck={false} />
           </label>
+          <RequestUrl service={manifest.serviceName} fn={manifest.functionName} req={req} />
         </div>
       ) : (
         <PayloadEditor

@@ -31,6 +31,7 @@ export const serviceInfo = (sandbox: Partial<SandboxStatus> = {}): ServiceInfo =
  */
 export const handlers = [
   http.get('/api/info', () => HttpResponse.json(serviceInfo())),
+  http.get('/api/functions/:service/:function/endpoints', ({ params }) => HttpResponse.json({ proxy: `http://127.0.0.1:7070/2016-08-15/proxy/${params.service}/${params.function}`, customDomains: [] })),
   http.get('/api/functions/:service/:function', () => HttpResponse.json(makeFunctionView())),
   http.get('/api/functions/:service/:function/invocations', () => HttpResponse.json({ invocations: [] })),
   http.get('/api/functions/:service/:function/instances', () => HttpResponse.json({ instances: [] })),

@@ -6,6 +6,7 @@ import { customDomainRoutes } from './fc-custom-domains.ts';
 import { customDomainOf, serveCustomDomain } from './custom-domain-host.ts';
 import { codeSignature, resourceRoutes } from './fc-resources.ts';
 import { playgroundApi } from './playground-api.ts';
+import { playgroundEndpoints } from './playground-endpoints.ts';
 import { verifySignature, } from './signature.ts';
 import { staticUi } from './static-ui.ts';
 import { randomUUID } from 'node:crypto';
@@ -50,6 +51,7 @@ export function createHttpApp(deps: HttpDeps) {
     if (header(c, 'x-fnplay-token') !== deps.apiToken) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served');
     await next();
   });
+  app.route('/api', playgroundEndpoints(deps));
   app.route('/api', playgroundApi(deps));
 
   // The HTTP trigger proxy checks its own signature (anonymous triggers need none).
