@@ -107,16 +107,16 @@ describe('services', () => {
 
   it('stores what create sends: description, internetAccess, role, logConfig', async () => {
     const r = await svc.client.createService('svc-full', {
-      description: 'full', internetAccess: false, role: 'acs:ram::1:role/x', logConfig: { project: 'p', logstore: 'l' },
+      description: 'full', internetAccess: false, role: 'acs:ram::1:role/x', logConfig: { project: 'my-project', logstore: 'my_logstore' },
     });
-    expect(r.data).toMatchObject({ description: 'full', internetAccess: false, role: 'acs:ram::1:role/x', logConfig: { project: 'p', logstore: 'l' } });
+    expect(r.data).toMatchObject({ description: 'full', internetAccess: false, role: 'acs:ram::1:role/x', logConfig: { project: 'my-project', logstore: 'my_logstore' } });
     expect((await svc.client.getService('svc-full')).data).toEqual(r.data);
   });
 
   it('updates partially: absent fields are kept, description "" is stored, the ETag changes on every write', async () => {
-    const created = await svc.client.createService('svc-upd', { description: 'one', internetAccess: false, role: 'r1', logConfig: { project: 'p', logstore: 'l' } });
+    const created = await svc.client.createService('svc-upd', { description: 'one', internetAccess: false, role: 'r1', logConfig: { project: 'my-project', logstore: 'my_logstore' } });
     const u1 = await svc.client.updateService('svc-upd', { description: 'two' });
-    expect(u1.data).toMatchObject({ description: 'two', internetAccess: false, role: 'r1', logConfig: { project: 'p', logstore: 'l' } });
+    expect(u1.data).toMatchObject({ description: 'two', internetAccess: false, role: 'r1', logConfig: { project: 'my-project', logstore: 'my_logstore' } });
     expect(u1.data.serviceId).toBe(created.data.serviceId);
     expect(u1.data.createdTime).toBe(created.data.createdTime);
     expect(u1.headers.etag).toBeTruthy();

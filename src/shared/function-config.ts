@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusedCharacter, withRule } from './field-text.ts';
 import { functionName, serviceName, triggerName } from './names.ts';
 
 export const RUNTIMES = [
@@ -25,17 +26,42 @@ export const environmentVariables = z
     let total = 0;
     for (const [k, v] of Object.entries(env)) {
       total += k.length + v.length;
-      if (!envKey.test(k)) ctx.addIssue({ code: 'custom', message: `environment variable name '${k}' must match ^[a-zA-Z][a-zA-Z0-9_]*$` });
+      if (!envKey.test(k)) ctx.addIssue({ code: 'custom', message: `environment variable name '${shownKey(k)}' must match ^[a-zA-Z][a-zA-Z0-9_]*$` });
       else if (k.startsWith('FC_') || RESERVED_ENV.has(k)) ctx.addIssue({ code: 'custom', message: `environment variable name '${k}' is reserved` });
+      else {
+        // A value goes into the instance's environment, where only NUL cannot be passed.
+        const refused = refusedCharacter(v, 'argv');
+        if (refused) ctx.addIssue({ code: 'custom', message: `the value of environment variable '${k}' ${refused}` });
+      }
     }
     if (total > 4096) ctx.addIssue({ code: 'custom', message: `environment variables must total at most 4 KB, got ${total} bytes` });
   });
 
-const handlerString = z.string().min(1).max(128);
+/** A key as a message shows it: control characters escaped, long ones cut, so the message stays one readable line. */
+function shownKey(k: string): string {
+  const escaped = JSON.stringify(k).slice(1, -1);
+  return escaped.length <= 64 ? escaped : `${escaped.slice(0, 48)}…`;
+}
+
+/** handler, initializer and hooks reach the instance in x-fc-* headers (SPEC §4). */
+export const handlerString = withRule(z.string().min(1).max(128), 'header');
+const hookHandler = withRule(z.string().max(128), 'header');
 const hook = z.object({
-  handler: z.string().max(128).optional(),
+  handler: hookHandler.optional(),
   timeout: z.number().int().min(1).max(90).optional(),
 });
+
+// Each word becomes an argv entry (Linux allows 128 KiB each); fnplay's cap keeps a manifest readable.
+const MAX_COMMAND_WORDS = 100;
+const MAX_WORD = 4096;
+const commandWord = withRule(z.string().max(MAX_WORD), 'argv').refine((w) => w.trim() !== '', 'must not be empty: every word of a command names something to run or pass');
+export const customRuntimeConfig = z.object({
+  command: z.array(commandWord).max(MAX_COMMAND_WORDS).optional(),
+  // An empty argument is a real argument (`--name ""`); only NUL cannot be passed.
+  args: z.array(withRule(z.string().max(MAX_WORD), 'argv')).max(MAX_COMMAND_WORDS).optional(),
+});
+
+const description = withRule(z.string().max(256), 'text');
 
 export const memorySize = z
   .number()
@@ -44,19 +70,17 @@ export const memorySize = z
 
 /** Fields a client may set on a function (create and update share them; create requires some). */
 export const functionFields = z.object({
-  description: z.string().max(256).optional(),
+  description: description.optional(),
   runtime: z.string().refine((r) => (RUNTIMES as readonly string[]).includes(r), 'Runtime is set to an invalid value').optional(),
   handler: handlerString.optional(),
   memorySize: memorySize.optional(),
   timeout: z.number().int().min(1).max(86400).optional(),
-  initializer: z.string().max(128).optional(),
+  initializer: hookHandler.optional(),
   initializationTimeout: z.number().int().min(1).max(300).optional(),
   instanceConcurrency: z.number().int().min(1).max(100).optional(),
   instanceLifecycleConfig: z.object({ preFreeze: hook.optional(), preStop: hook.optional() }).optional(),
   environmentVariables: environmentVariables.optional(),
-  customRuntimeConfig: z
-    .object({ command: z.array(z.string()).optional(), args: z.array(z.string()).optional() })
-    .optional(),
+  customRuntimeConfig: customRuntimeConfig.optional(),
   caPort: z.number().int().min(1).max(65535).optional(),
   code: z.object({ zipFile: z.string().optional(), ossBucketName: z.string().optional(), ossObjectName: z.string().optional() }).optional(),
 });
@@ -97,12 +121,22 @@ export const FUNCTION_DEFAULTS = {
   caPort: 9000,
 } as const;
 
+// SLS's naming rules (a project 3–63 characters, a logstore 2–63); '' means no logging. Both
+// also reach the instance in x-fc-service-logproject / -logstore headers.
+const slsName = (re: RegExp, rule: string) => z.string().refine((v) => v === '' || re.test(v), `must be empty or ${rule}`);
+export const logConfig = z
+  .object({
+    project: slsName(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, '3 to 63 lowercase letters, digits and -, starting and ending with a letter or digit').optional(),
+    logstore: slsName(/^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$/, '2 to 63 lowercase letters, digits, _ and -, starting and ending with a letter or digit').optional(),
+  })
+  .passthrough();
+
 export const serviceBody = z.object({
   serviceName,
-  description: z.string().max(256).optional(),
+  description: description.optional(),
   internetAccess: z.boolean().optional(),
-  role: z.string().optional(),
-  logConfig: z.object({ project: z.string().optional(), logstore: z.string().optional() }).passthrough().optional(),
+  role: withRule(z.string().max(1024), 'line').optional(),
+  logConfig: logConfig.optional(),
 });
 export const updateServiceBody = serviceBody.omit({ serviceName: true });
 
@@ -112,20 +146,22 @@ export const httpTriggerConfig = z.object({
 });
 export type HttpTriggerConfig = z.infer<typeof httpTriggerConfig>;
 
+const qualifier = withRule(z.string().max(128), 'line');
+const arn = withRule(z.string().max(1024), 'line');
 export const createTriggerBody = z.object({
   triggerName,
   triggerType: z.literal('http', { message: "only triggerType 'http' is supported by fnplay" }),
   triggerConfig: httpTriggerConfig,
-  qualifier: z.string().optional(),
-  description: z.string().max(256).optional(),
-  sourceArn: z.string().optional(),
-  invocationRole: z.string().optional(),
+  qualifier: qualifier.optional(),
+  description: description.optional(),
+  sourceArn: arn.optional(),
+  invocationRole: arn.optional(),
 });
 export const updateTriggerBody = z.object({
   triggerConfig: httpTriggerConfig.optional(),
-  qualifier: z.string().optional(),
-  description: z.string().max(256).optional(),
-  invocationRole: z.string().optional(),
+  qualifier: qualifier.optional(),
+  description: description.optional(),
+  invocationRole: arn.optional(),
 });
 
 export const onDemandConfigBody = z.object({

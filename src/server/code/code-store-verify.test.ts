@@ -89,6 +89,13 @@ describe('code store put with the function it is for', () => {
     await expect(store.put(zip)).resolves.toBeTruthy();
   });
 
+  it('checks stored code against a new config (a runtime or command change without new code)', async () => {
+    const store = createCodeStore({ dir: tempDir() });
+    const { checksum } = await store.put(buildZip([{ name: 'bootstrap/index.js', data: '' }]), { runtime: 'nodejs20', handler: 'index.handler' });
+    await expect(store.checkEntryPoint(checksum, CUSTOM)).rejects.toThrow(message);
+    await expect(store.checkEntryPoint(checksum, { ...CUSTOM, customCommand: ['node'] })).resolves.toBeUndefined();
+  });
+
   it('leaves a missing bootstrap to the start error FC gives', async () => {
     const store = createCodeStore({ dir: tempDir() });
     await expect(store.put(buildZip([{ name: 'main', data: '' }]), CUSTOM)).resolves.toBeTruthy();

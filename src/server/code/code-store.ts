@@ -12,6 +12,7 @@ import { checkEntryPoint, checkZipEntryPoint, type PrepareCheck } from './entry-
 import { resolveLimits, type CodeLimits } from './limits.ts';
 import { copyTree } from './copy-tree.ts';
 import { extractZip } from './zip-extract.ts';
+import { readZipIndex } from './zip-index.ts';
 import { verifyZip } from './zip-verify.ts';
 
 export interface StoredCode {
@@ -28,6 +29,8 @@ export interface CodeStore {
    * refuses an entry point the index proves can never start (see checkZipEntryPoint).
    */
   put(zip: Buffer, check?: PrepareCheck): Promise<StoredCode>;
+  /** For a config change without new code: refuses (CodeError) what put would refuse for `check`. */
+  checkEntryPoint(checksum: string, check: PrepareCheck): Promise<void>;
   /** The stored bytes, for GetFunctionCode; CodeError when no such code is stored. */
   read(checksum: string): Promise<Buffer>;
   has(checksum: string): boolean;
@@ -98,6 +101,14 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
         await rename(work, path);
       }
       return { checksum, size: zip.length };
+    },
+
+    async checkEntryPoint(checksum, check) {
+      // The zip was verified when it was stored; its index is all the check needs.
+      const { zipfile, items } = await readZipIndex(await readStored(checksum), limits);
+      zipfile.close();
+      const refused = checkZipEntryPoint(items, check);
+      if (refused) throw new CodeError(refused);
     },
 
     read: readStored,

@@ -69,10 +69,14 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
     if (!c) return null;
     if (c.ossBucketName || c.ossObjectName) throw new FcError('InvalidArgument', 'code from OSS is not supported by fnplay: send code.zipFile');
     if (!c.zipFile) throw new FcError('InvalidArgument', 'code.zipFile is required');
+    return codeError(() => code.put(decodeZip(c.zipFile!), check), 'code.zipFile');
+  }
+  /** CodeErrors are the user's code breaking a rule: InvalidArgument, naming the field that brought it. */
+  async function codeError<T>(run: () => Promise<T>, field: string): Promise<T> {
     try {
-      return await code.put(decodeZip(c.zipFile), check);
+      return await run();
     } catch (err) {
-      if (err instanceof CodeError) throw new FcError('InvalidArgument', `code.zipFile: ${err.message}`);
+      if (err instanceof CodeError) throw new FcError('InvalidArgument', `${field}: ${err.message}`);
       throw err;
     }
   }
@@ -124,7 +128,12 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       checkIfMatch(ifMatch, before.etag);
       const body = parseBody(updateFunctionBody, raw);
       const command = body.customRuntimeConfig ? body.customRuntimeConfig.command : before.config.customRuntimeConfig?.command;
-      const stored = await storeCode(body, checkOf(body.runtime ?? before.config.runtime, body.handler ?? before.config.handler, command));
+      const check = checkOf(body.runtime ?? before.config.runtime, body.handler ?? before.config.handler, command);
+      const stored = await storeCode(body, check);
+      // The kept code may not suit a new runtime or command (a bootstrap that is a directory).
+      if (!stored && (body.runtime || body.customRuntimeConfig)) {
+        await codeError(() => code.checkEntryPoint(before.codeChecksum, check), body.customRuntimeConfig ? 'customRuntimeConfig' : 'runtime');
+      }
       // Merge onto the record as it is now, not as it was before the zip was stored (no await below).
       const prev = repo.getFunction(before.serviceName, before.config.functionName);
       if (!prev) throw new FcError('FunctionNotFound', `function '${before.config.functionName}' does not exist in service '${before.serviceName}'`);
