@@ -29,6 +29,8 @@ export interface FnplayConfig {
   /** Freeze idle instances (SIGSTOP) as FC does; off only for measuring what freezing costs. */
   freeze?: boolean;
   maxStoredLogLines?: number;
+  /** Text bytes of log the store keeps (oldest lines go first; invocation records are never dropped). */
+  maxStoredLogBytes?: number;
   /** `auto` (default): bubblewrap when it works; `on`: refuse to start without it; `off`: never. */
   sandbox?: SandboxMode;
   /** Host loopback ports instances may reach at 127.0.0.1:P (a local database); never the service's own. */
@@ -38,7 +40,7 @@ export interface FnplayConfig {
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
 export async function startFnplay(cfg: FnplayConfig) {
   mkdirSync(cfg.dataDir, { recursive: true });
-  const store = openStore(join(cfg.dataDir, 'fnplay.db'), { maxStoredLogLines: cfg.maxStoredLogLines ?? 1_000_000 });
+  const store = openStore(join(cfg.dataDir, 'fnplay.db'), { maxStoredLogLines: cfg.maxStoredLogLines ?? 1_000_000, maxStoredLogBytes: cfg.maxStoredLogBytes ?? 256 * 1024 * 1024 });
   const code = createCodeStore({ dir: join(cfg.dataDir, 'code') });
   const hub = createLiveHub();
   const bus = createLogBus({ records: store.records, hub });

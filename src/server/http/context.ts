@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
 import type { CodeStore } from '../code/index.ts';
+import { DEFAULT_CODE_LIMITS } from '../code/limits.ts';
 import type { LiveHub, LogBus } from '../logs/index.ts';
 import type { Invoker } from '../invocations/index.ts';
 import type { FunctionOps } from '../resources/function-ops.ts';
@@ -54,8 +55,15 @@ export function requireLatest(serviceName: string, qualifier: string | null) {
   throw new FcError('AliasNotFound', `alias '${qualifier}' of service '${serviceName}' does not exist`);
 }
 
+/**
+ * The largest JSON body fnplay reads (FC API and /api): a function with FC's largest code zip
+ * (100 MiB, sent as base64) and room for its configuration. Past it the request is refused
+ * before more is read, so no body can take the service's memory.
+ */
+export const MAX_JSON_BODY = Math.ceil((DEFAULT_CODE_LIMITS.maxZipBytes * 4) / 3) + 1024 * 1024;
+
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const text = (await rawBody(c, MAX_JSON_BODY, 'request body')).toString('utf8');
   if (!text) return {};
   try {
     return JSON.parse(text);

@@ -165,6 +165,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // The kernel's OOM killer acted (the cgroup's limit): FC's memory message, as for the sampler's kill.
     if (!killReason && proc?.memory.oomKilled()) killReason = 'memory';
     log.close();
+    deps.bus.instanceGone(id);
     stopMemoryWatch();
     if (state !== 'Stopping' && state !== 'Destroyed' && state !== 'Failed') {
       if (e.code !== 0 || e.signal) log.system(`Instance ${id} exited unexpectedly (${e.signal ?? `code ${e.code}`})`, null, 'error');

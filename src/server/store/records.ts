@@ -21,7 +21,7 @@ const PRUNE_EVERY_LINES = 10_000;
  * Log lines get their id here, at once, so that they can be published live before they are
  * written. Every read flushes first, so reads always see every write before them.
  */
-export function createRecordRepo(db: Db, opts: { maxStoredLines: number }) {
+export function createRecordRepo(db: Db, opts: { maxStoredLines: number; maxStoredBytes: number }) {
   const q = {
     putInvocation: db.prepare('INSERT OR REPLACE INTO invocations (request_id, service, function, start_time, record) VALUES (?, ?, ?, ?, ?)'),
     getInvocation: db.prepare('SELECT record FROM invocations WHERE request_id = ?'),
@@ -31,6 +31,8 @@ export function createRecordRepo(db: Db, opts: { maxStoredLines: number }) {
     lastLogId: db.prepare(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'logs'), 0), coalesce((SELECT max(id) FROM logs), 0)) AS id`),
     countLogs: db.prepare('SELECT max(id) - min(id) + 1 AS n, min(id) AS first FROM logs'),
     pruneLogs: db.prepare('DELETE FROM logs WHERE id < ?'),
+    logBytes: db.prepare('SELECT coalesce(sum(length(text)), 0) AS n FROM logs'),
+    oldestLogs: db.prepare('SELECT id, length(text) AS n FROM logs WHERE id > ? ORDER BY id LIMIT 5000'),
   };
 
   let lastId = (q.lastLogId.get() as { id: number }).id;
@@ -38,6 +40,8 @@ export function createRecordRepo(db: Db, opts: { maxStoredLines: number }) {
   const pendingInvocations = new Map<string, InvocationRecord>();
   let timer: NodeJS.Timeout | null = null;
   let sincePrune = 0;
+  // Text bytes of the stored log: the volume cap is in bytes, as a line count says nothing of size.
+  let storedBytes = (q.logBytes.get() as { n: number }).n;
 
   const write = db.transaction(() => {
     for (const l of pendingLogs) q.putLog.run(l);
@@ -50,14 +54,36 @@ export function createRecordRepo(db: Db, opts: { maxStoredLines: number }) {
     if (pendingLogs.length === 0 && pendingInvocations.size === 0) return;
     write();
     sincePrune += pendingLogs.length;
+    for (const l of pendingLogs) storedBytes += l.text.length;
     pendingLogs.length = 0;
     pendingInvocations.clear();
     // Pruning costs a query; doing it every 10k lines keeps the table near its cap without its own timer.
     if (sincePrune >= PRUNE_EVERY_LINES) {
       sincePrune = 0;
       const r = q.countLogs.get() as { n: number | null; first: number | null };
-      if (r.n && r.first !== null && r.n > opts.maxStoredLines) q.pruneLogs.run(r.first + (r.n - opts.maxStoredLines));
+      if (r.n && r.first !== null && r.n > opts.maxStoredLines) {
+        q.pruneLogs.run(r.first + (r.n - opts.maxStoredLines));
+        storedBytes = (q.logBytes.get() as { n: number }).n;
+      }
     }
+    if (storedBytes > opts.maxStoredBytes) pruneToBytes(Math.floor(opts.maxStoredBytes * 0.9));
+  }
+
+  /** Drops the oldest log lines until the stored text is under `target` bytes; records stay. */
+  function pruneToBytes(target: number) {
+    let drop = storedBytes - target;
+    let after = 0;
+    while (drop > 0) {
+      const rows = q.oldestLogs.all(after) as { id: number; n: number }[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        after = row.id;
+        drop -= row.n;
+        storedBytes -= row.n;
+        if (drop <= 0) break;
+      }
+    }
+    q.pruneLogs.run(after + 1);
   }
 
   function queued() {
