@@ -55,7 +55,13 @@ const BAD_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** Client headers the function may see: FC strips its own x-fc-* and the hop-by-hop ones (SPEC §3). */
 function forwardedHeaders(c: Context): Record<string, string> {
-  const all = headerRecord(c);
+  return forwardableHeaders(headerRecord(c));
+}
+
+/** The same, for headers given as data (the playground's request builder): names lower-cased. */
+export function forwardableHeaders(given: Record<string, string>): Record<string, string> {
+  const all: Record<string, string> = {};
+  for (const [k, v] of Object.entries(given)) all[k.toLowerCase()] = v;
   const named = new Set((all.connection ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
   const out: Record<string, string> = {};
   let size = 0;
@@ -71,7 +77,7 @@ function forwardedHeaders(c: Context): Record<string, string> {
 }
 
 /** A path the instance can be sent: no control characters once decoded (CR/LF would split the request). */
-function checkedPath(subPath: string): string {
+export function checkedPath(subPath: string): string {
   let decoded = subPath;
   try {
     decoded = decodeURIComponent(subPath);
