@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildZip } from '../src/server/code/zip-builder.testkit.ts';
 import { playground, startTestService, zipFiles, type TestService } from './helpers/service.ts';
 
 let svc: TestService;
@@ -68,6 +69,27 @@ describe('playground deploy and invoke', () => {
     expect(bad.status).toBe(400);
     expect((await svc.client.listFunctions('pg')).data.functions.length).toBe(before);
     expect((await svc.client.getFunction('pg', 'web')).data.memorySize).toBe(256);
+  });
+
+  it('leaves no service behind when the first deploy of a new service fails in its function part', async () => {
+    const good = await zipFiles({ 'index.js': `exports.handler = async () => 'x';` });
+    const corrupt = buildZip([{ name: 'index.js', data: `exports.handler = async () => 'x';` }], { corruptCrcOf: 'index.js' });
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['a zip that fails its CRC check', { zipFile: corrupt.toString('base64') }, /code\.zipFile: /],
+      ['a custom runtime whose bootstrap is a directory', {
+        function: fnFields({ runtime: 'custom' }),
+        zipFile: await zipFiles({ 'bootstrap/run': '#!/bin/sh\n' }),
+      }, /bootstrap is a directory/],
+      ['no code', { zipFile: null }, /zipFile/],
+    ];
+    for (const [what, patch, message] of cases) {
+      const r = await api('/deploy', json({ serviceName: 'fresh', function: fnFields(), zipFile: good, httpTrigger: null, ...patch }));
+      expect({ what, status: r.status, code: r.body.ErrorCode }).toEqual({ what, status: 400, code: 'InvalidArgument' });
+      expect(r.body.ErrorMessage, what).toMatch(message);
+      await expect(svc.client.getService('fresh'), what).rejects.toMatchObject({ code: 'ServiceNotFound' });
+    }
+    // and the same deploy with good code goes through
+    expect((await api('/deploy', json({ serviceName: 'fresh', function: fnFields(), zipFile: good, httpTrigger: null }))).status).toBe(200);
   });
 
   it('answers 404 for invoking what does not exist', async () => {

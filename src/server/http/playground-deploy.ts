@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { isoNow, newEtag, parseBody } from '../resources/function-ops.ts';
-import type { TriggerRecord } from '../store/index.ts';
+import type { ServiceRecord, TriggerRecord } from '../store/index.ts';
 import { deployRequest, httpInvokeRequest, type PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 import { jsonBody, param, rawBody, requireService, type HttpDeps } from './context.ts';
 import { MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
@@ -12,18 +12,27 @@ const TRIGGER_NAME = 'http-trigger';
 
 /** Deploy and invoke for the browser, which holds no FC key pair: the same operations as the FC API. */
 export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
+  // All of a deploy or none of it: what can be refused without writing is checked first, and a
+  // function part that fails takes back the service this deploy created for it.
   api.put('/deploy', async (c) => {
     const req = parseBody(deployRequest, await jsonBody(c));
     const { resources } = deps.store;
-    if (!resources.getService(req.serviceName)) {
-      const now = isoNow();
-      resources.putService({ serviceName: req.serviceName, serviceId: randomUUID(), description: '', role: '', internetAccess: true, logConfig: { project: '', logstore: '' }, createdTime: now, lastModifiedTime: now, etag: newEtag() });
-    }
-    const service = requireService(deps, req.serviceName);
+    // 1. refusals that need no write
     const prev = resources.getFunction(req.serviceName, req.function.functionName);
-    const body = { ...req.function, ...(req.zipFile ? { code: { zipFile: req.zipFile } } : {}) };
     if (!prev && !req.zipFile) throw new FcError('InvalidArgument', 'zipFile: the first deploy of a function needs its code');
-    const fn = prev ? await deps.functions.update(prev, body) : await deps.functions.create(service, body);
+    const body = { ...req.function, ...(req.zipFile ? { code: { zipFile: req.zipFile } } : {}) };
+    // 2. the service, on its first deploy
+    const created = resources.getService(req.serviceName) ? null : createService(deps, req.serviceName);
+    // 3. the function: create or update validate all of it (code included) before they write
+    let fn;
+    try {
+      const service = requireService(deps, req.serviceName);
+      fn = prev ? await deps.functions.update(prev, body) : await deps.functions.create(service, body);
+    } catch (err) {
+      if (created) takeBack(deps, created);
+      throw err;
+    }
+    // 4. the trigger, whose config the schema has checked
     syncTrigger(deps, req.serviceName, fn.config.functionName, req.httpTrigger);
     return c.json(functionView(fn));
   });
@@ -50,6 +59,20 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
     const out: PlaygroundInvokeResponse = { statusCode: result.statusCode, headers: result.headers, bodyBase64: result.body.toString('base64'), record: result.record };
     return c.json(out);
   });
+}
+
+function createService(deps: HttpDeps, serviceName: string): ServiceRecord {
+  const now = isoNow();
+  const s: ServiceRecord = { serviceName, serviceId: randomUUID(), description: '', role: '', internetAccess: true, logConfig: { project: '', logstore: '' }, createdTime: now, lastModifiedTime: now, etag: newEtag() };
+  deps.store.resources.putService(s);
+  return s;
+}
+
+/** Deletes a service this deploy created, unless another request has since put a function in it or replaced it. */
+function takeBack(deps: HttpDeps, created: ServiceRecord) {
+  const { resources } = deps.store;
+  const now = resources.getService(created.serviceName);
+  if (now?.serviceId === created.serviceId && resources.countFunctions(created.serviceName) === 0) resources.deleteService(created.serviceName);
 }
 
 /** An HTTP function has exactly one HTTP trigger; an event function none. */
