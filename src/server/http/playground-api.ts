@@ -7,6 +7,22 @@ import { param, requireFunction, requireService, type HttpDeps } from './context
 import { functionView } from './views.ts';
 import { registerDeployRoutes } from './playground-deploy.ts';
 
+// The store answers at most this many log lines at once.
+const MAX_LOG_LINES = 10_000;
+
+/**
+ * A query parameter that must be a whole number in [min, max]; undefined when absent. Digits
+ * only: Number() would let '', '1e3', '0x10' and ' 7' through, and NaN would reach the SQL.
+ */
+function integerQuery(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new FcError('InvalidArgument', `${name} must be a whole number from ${min} to ${max}, got '${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}'`);
+  }
+  return n;
+}
+
 /**
  * What the browser needs beyond the FC API: invocation records, log history, instances, and one
  * SSE stream of live events. The token check in front of it lives in app.ts.
@@ -28,7 +44,7 @@ export function playgroundApi(deps: HttpDeps) {
   });
 
   api.get('/functions/:service/:function/invocations', (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    const limit = integerQuery(c.req.query('limit'), 'limit', 1, 1000) ?? 100;
     return c.json({ invocations: deps.store.records.listInvocations(param(c, 'service'), param(c, 'function'), limit) });
   });
 
@@ -40,10 +56,9 @@ export function playgroundApi(deps: HttpDeps) {
 
   api.get('/logs', (c) => {
     const q = c.req.query();
-    const afterId = q.afterId ? Number(q.afterId) : undefined;
-    if (afterId !== undefined && !Number.isInteger(afterId)) throw new FcError('InvalidArgument', 'afterId must be an integer');
     const lines = deps.store.records.queryLogs({
-      serviceName: q.service, functionName: q.function, requestId: q.requestId, instanceId: q.instanceId, afterId, limit: q.limit ? Number(q.limit) : undefined,
+      serviceName: q.service, functionName: q.function, requestId: q.requestId, instanceId: q.instanceId,
+      afterId: integerQuery(q.afterId, 'afterId', 0, Number.MAX_SAFE_INTEGER), limit: integerQuery(q.limit, 'limit', 1, MAX_LOG_LINES),
     });
     return c.json({ lines });
   });
