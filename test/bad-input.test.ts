@@ -36,6 +36,7 @@ beforeAll(async () => {
   });
   await svc.client.createTrigger(F.service, F.nodeFn, { triggerName: F.trigger, triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } });
   await svc.client.createFunction(F.service, { functionName: F.customFn, runtime: 'custom', handler: 'index.handler', code: { zipFile: F.bootstrapZip } });
+  await svc.client.createFunction(F.service, { functionName: F.dirFn, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: F.dirZip } });
   before = await state();
 });
 afterAll(() => svc.close());

@@ -17,6 +17,9 @@ export const FIXTURES = {
   newService: 'never-created',
   newFn: 'never-created',
   zipFile: validZip().toString('base64'),
+  /** a Node.js function whose code has a directory named bootstrap: it must not become a custom runtime */
+  dirFn: 'bootstrap-dir',
+  dirZip: buildZip([{ name: 'index.js', data: "exports.handler = async () => 'ok';" }, { name: 'bootstrap/readme.txt', data: 'not a program' }]).toString('base64'),
   bootstrapZip: buildZip([{ name: 'bootstrap', data: '#!/bin/sh\nexec node index.js\n', mode: 0o755 }, { name: 'index.js', data: '' }]).toString('base64'),
 } as const;
 
@@ -341,6 +344,9 @@ function zipCases(rnd: Random, perKind: number): BadCase[] {
   const bootstrap = /^code\.zipFile: bootstrap is a directory/;
   out.push(invalid('createFunction custom with a bootstrap directory', (t) => sdkReply(t.client.createFunction(F.service, { ...nodeFunction(), runtime: 'custom', code: { zipFile: dirZip } })), bootstrap));
   out.push(invalid('updateFunction custom with a bootstrap directory', (t) => sdkReply(t.client.updateFunction(F.service, F.customFn, { customRuntimeConfig: { command: [] }, code: { zipFile: dirZip } })), bootstrap));
+  out.push(invalid('updateFunction to custom, keeping code whose bootstrap is a directory', (t) => sdkReply(t.client.updateFunction(F.service, F.dirFn, { runtime: 'custom' })), /^runtime: bootstrap is a directory/));
+  out.push(invalid('updateFunction to custom with args, keeping that code', (t) => sdkReply(t.client.updateFunction(F.service, F.dirFn, { runtime: 'custom', customRuntimeConfig: { args: ['x'] } })), /^customRuntimeConfig: bootstrap is a directory/));
+  out.push(invalid('deploy an update to custom, keeping that code', (t) => apiRequest(t, 'PUT', '/deploy', JSON.stringify({ ...deployBody({ functionName: F.dirFn, runtime: 'custom' }), serviceName: F.service, zipFile: null })), /^runtime: bootstrap is a directory/));
   out.push(invalid('deploy custom with a bootstrap directory', (t) => apiRequest(t, 'PUT', '/deploy', JSON.stringify({ ...deployBody({ runtime: 'custom' }), zipFile: dirZip })), bootstrap));
   return out;
 }

@@ -50,7 +50,15 @@ export function fcRequest(t: Target, method: string, path: string, body?: string
     headers['content-md5'] = Buffer.from(createHash('md5').update(bytes).digest('hex')).toString('base64');
     headers['content-length'] = String(bytes.length);
   }
-  headers.authorization = FCClient.getSignature(TEST_KEYS.accessKeyId, TEST_KEYS.accessKeySecret, method, full, headers, null);
+  // The signature covers the percent-decoded path and not the query (FC2-API §2).
+  const [pathOnly] = full.split('?');
+  let signed = pathOnly!;
+  try {
+    signed = decodeURIComponent(signed);
+  } catch {
+    /* not decodable: the service must refuse it anyway */
+  }
+  headers.authorization = FCClient.getSignature(TEST_KEYS.accessKeyId, TEST_KEYS.accessKeySecret, method, signed, headers, null);
   return send(t, method, full, headers, bytes);
 }
 

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodeError } from './code-error.ts';
 import { crc64 } from './crc64.ts';
-import { checkEntryPoint, checkZipEntryPoint, type PrepareCheck } from './entry-point.ts';
+import { checkEntryPoint, checkZipEntryPoint, startsBootstrap, type PrepareCheck } from './entry-point.ts';
 import { resolveLimits, type CodeLimits } from './limits.ts';
 import { copyTree } from './copy-tree.ts';
 import { extractZip } from './zip-extract.ts';
@@ -104,6 +104,7 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
     },
 
     async checkEntryPoint(checksum, check) {
+      if (!startsBootstrap(check)) return; // nothing the index could refuse: spare reading the zip
       // The zip was verified when it was stored; its index is all the check needs.
       const { zipfile, items } = await readZipIndex(await readStored(checksum), limits);
       zipfile.close();

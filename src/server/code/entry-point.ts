@@ -16,9 +16,7 @@ export async function checkEntryPoint(dir: string, check: PrepareCheck): Promise
   const { runtime } = check;
   if (runtime.startsWith('nodejs')) return checkNodeHandler(dir, check.handler);
   if (runtime.startsWith('python')) return checkPythonHandler(dir, check.handler);
-  if (isCustomRuntime(runtime) && !check.customCommand?.length) {
-    return checkBootstrap(dir);
-  }
+  if (startsBootstrap(check)) return checkBootstrap(dir);
   // A customCommand may name anything on the PATH; other runtimes check themselves at start.
   return null;
 }
@@ -29,7 +27,7 @@ export async function checkEntryPoint(dir: string, check: PrepareCheck): Promise
  * A missing or non-executable bootstrap stays a start error, as on FC (seeds/000 §7.3).
  */
 export function checkZipEntryPoint(items: ZipItem[], check: PrepareCheck): string | null {
-  if (!isCustomRuntime(check.runtime) || check.customCommand?.length) return null;
+  if (!startsBootstrap(check)) return null;
   const kinds = new Map<string, ZipItem['kind'] | 'implied'>();
   const links = new Map<string, string>();
   for (const item of items) {
@@ -51,6 +49,9 @@ export function checkZipEntryPoint(items: ZipItem[], check: PrepareCheck): strin
     ? 'bootstrap is a directory: a custom runtime starts the executable file named bootstrap at the root of the code (or set customRuntimeConfig.command)'
     : null;
 }
+
+/** A custom runtime without a command starts /code/bootstrap. */
+export const startsBootstrap = (check: PrepareCheck) => isCustomRuntime(check.runtime) && !check.customCommand?.length;
 
 async function checkNodeHandler(dir: string, handler: string): Promise<string | null> {
   const split = splitHandler(handler, 'index.handler');
