@@ -108,6 +108,7 @@ export async function startFnplay(cfg: FnplayConfig) {
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await scheduler.close();
+        sandbox.close();
         await forwarders.close();
         store.close();
       })();

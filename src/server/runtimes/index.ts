@@ -30,9 +30,11 @@ function customRecipe(config: FunctionConfig): RuntimeRecipe {
       const cmd = config.customRuntimeConfig?.command ?? [];
       const args = config.customRuntimeConfig?.args ?? [];
       const listen = { kind: 'tcp' as const, port };
-      if (cmd.length > 0) return { command: cmd[0], args: [...cmd.slice(1), ...args], env, listen };
+      // The server is the function's own code from its first line: it may connect out at once.
+      const networkBeforeStart = true;
+      if (cmd.length > 0) return { command: cmd[0], args: [...cmd.slice(1), ...args], env, listen, networkBeforeStart };
       checkBootstrap(join(hostCodeDir, 'bootstrap'));
-      return { command: join(view.codeDir, 'bootstrap'), args, env, listen };
+      return { command: join(view.codeDir, 'bootstrap'), args, env, listen, networkBeforeStart };
     },
   };
 }

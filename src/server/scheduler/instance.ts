@@ -31,6 +31,8 @@ export type KillReason = 'timeout' | 'memory' | 'initializer-timeout' | 'unreach
 const MEMORY_SAMPLE_MS = 50;
 const STOP_GRACE_MS = 2000;
 const MAX_RESPONSE = 16 * 1024 * 1024;
+/** What instance-init.sh prints when the server listens on 127.0.0.1 only. */
+const LOOPBACK_ONLY_HINT = 'fnplay: the server listens on 127.0.0.1:';
 
 // Allowed transitions of the lifecycle (SPEC §2). Every change goes through setState.
 const NEXT: Record<InstanceState, InstanceState[]> = {
@@ -127,26 +129,37 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     let inited = false;
     // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
     const initedLine = new Promise<void>((resolve) => (notifyInited = resolve));
+    // A server that answers on 127.0.0.1 only will never be reached (instance-init.sh says so):
+    // FC would wait out the start deadline; fnplay fails the start at once with FC's error.
+    let loopbackOnly = false;
     proc = deps.sandbox.launch(spec, { instanceId: id, memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
-      if (!inited && output.length < 200) output.push(chunk.toString('utf8'));
+      if (!inited && output.length < 200) {
+        const text = chunk.toString('utf8');
+        output.push(text);
+        if (text.includes(LOOPBACK_ONLY_HINT)) loopbackOnly = true;
+      }
       log.feed(stream, chunk);
     });
     if (proc.pid) recordPid(dir, proc.pid);
     proc.onExit((e) => onProcessExit(e));
     ca = createCaClient(proc.address, config.instanceConcurrency);
     const deadline = Date.now() + deps.startDeadlineMs;
-    await proc.ready;
-    const listening = recipe.printsMarkers
-      ? await Promise.race([initedLine.then(() => true), proc.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)])
-      : await waitForListen(proc.address, () => proc!.exited !== null, deadline);
+    // The server's start and the sandbox's network (when it may come up meanwhile) run side by side.
+    const p = proc;
+    const [listening] = await Promise.all([
+      recipe.printsMarkers
+        ? Promise.race([initedLine.then(() => true), p.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)])
+        : waitForListen(p.address, () => p.exited !== null || loopbackOnly, deadline),
+      p.ready,
+    ]);
     inited = true;
-    if (!listening) throw await startError(proc, output.join('').slice(-2048), port);
+    if (!listening) throw await startError(proc, output.join('').slice(-2048), port, loopbackOnly);
     return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
   }
 
   /** FC's start errors (SPEC §2), with the reason and the tail of what the process printed. */
-  async function startError(p: SandboxedProcess, logs: string, port: number): Promise<FcError> {
-    const exit = p.exited ?? (await Promise.race([p.waitExit(), sleep(100).then(() => null)]));
+  async function startError(p: SandboxedProcess, logs: string, port: number, loopbackOnly: boolean): Promise<FcError> {
+    const exit = loopbackOnly ? null : p.exited ?? (await Promise.race([p.waitExit(), sleep(100).then(() => null)]));
     const setup = p.setupError();
     if (setup) return new FcError('CAExited', `The CA process either cannot be started or exited: the sandbox could not be set up (${setup}). Logs : ${logs}`);
     // 126 is the shell's "found but not executable" (the sandbox's relay runs the command).

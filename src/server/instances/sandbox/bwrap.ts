@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { CgroupRoot, InstanceCgroup } from './cgroup.ts';
+import type { InstanceCgroup } from './cgroup.ts';
+import type { LauncherPool } from './launchers.ts';
 import { bwrapArgs, type BwrapPlan } from './layout.ts';
 import { watchProcess, signalTree, sampledGauge, cgroupGauge } from './process-watch.ts';
 import type { ExitInfo, InstanceLimits, LaunchSpec, SandboxedProcess } from './types.ts';
@@ -13,32 +14,43 @@ export interface BwrapContext {
   system: string[];
   initScript: string;
   hostPorts: { dir: string; ports: number[] } | null;
-  cgroups: CgroupRoot | null;
+  /** Launchers already in cgroups of their own, where a cgroup is writable. */
+  launchers: LauncherPool | null;
   /** slirp4netns binary, when outbound network can be given. */
   slirp: string | null;
   resolvConf: string;
 }
 
-// Joins the instance's cgroups before bwrap starts, so nothing in the sandbox is ever outside
-// them: `sh -c JOIN N file1 … fileN bwrap args…`. The files are arguments, not environment, so
-// bwrap (whose environment the sandbox's pid 1 shows in /proc/1/environ) starts with none.
-const JOIN_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
-
 /** Starts one instance in its own bubblewrap sandbox (mount, pid, net, ipc, uts, user namespaces). */
 export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: InstanceLimits, runDir: string, onOutput: (s: 'stdout' | 'stderr', c: Buffer) => void): SandboxedProcess {
   const network = limits.internetAccess && ctx.slirp !== null;
+  // A launcher always has the block fd open: bwrap must take it (or it would leak into the sandbox).
+  const blockFd = network || ctx.launchers ? 4 : null;
   const plan: BwrapPlan = {
     spec, runDir, system: ctx.system, initScript: ctx.initScript, hostPorts: ctx.hostPorts,
-    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd: network ? 4 : null,
+    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd,
   };
   const args = bwrapArgs(plan);
   let cgroup: InstanceCgroup | null = null;
-  if (ctx.cgroups) cgroup = ctx.cgroups.create(limits.instanceId, limits.memoryMB);
-  const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe'];
-  if (network) stdio.push('pipe');
-  const child: ChildProcess = cgroup
-    ? spawn('/bin/sh', ['-c', JOIN_CGROUPS, 'sh', String(cgroup.procsFiles.length), ...cgroup.procsFiles, ctx.bwrap, ...args], { env: {}, detached: true, stdio })
-    : spawn(ctx.bwrap, args, { env: {}, detached: true, stdio });
+  let child: ChildProcess;
+  if (ctx.launchers) {
+    const launcher = ctx.launchers.take();
+    cgroup = launcher.cgroup;
+    cgroup.setMemoryLimit(limits.memoryMB);
+    child = launcher.child;
+    launcher.exec([ctx.bwrap, ...args]);
+  } else {
+    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe'];
+    if (blockFd !== null) stdio.push('pipe');
+    child = spawn(ctx.bwrap, args, { env: {}, detached: true, stdio });
+  }
+  // The sandbox may go on before the network is there only when the command runs no user code at
+  // start (the built-in bootstraps load it at the first request, which waits for `ready`).
+  const holdForNetwork = network && spec.networkBeforeStart;
+  const release = () => {
+    if (blockFd !== null) (child.stdio[4] as Writable).end('1');
+  };
+  (child.stdio[4] as Writable | null)?.on('error', () => {});
 
   let slirp: ChildProcess | null = null;
   let nsInit: number | null = null; // host pid of the namespace's pid 1 (bwrap's reaper)
@@ -57,12 +69,16 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
       const m = /"child-pid"\s*:\s*(\d+)/.exec(info);
       if (!m || nsInit !== null) return;
       nsInit = Number(m[1]);
+      if (!holdForNetwork) release();
       if (!network) return resolve();
       // Without its network the function still runs, loopback only, and its log says why.
-      loopbackUp(nsInit).then(() => attachNetwork(nsInit!)).catch((err: Error) => {
-        onOutput('stderr', Buffer.from(`fnplay: this instance has no outbound network: ${err.message}\n`));
-        (child.stdio[4] as Writable).end('1');
-      }).then(resolve);
+      loopbackUp(nsInit)
+        .then(() => attachNetwork(nsInit!))
+        .catch((err: Error) => onOutput('stderr', Buffer.from(`fnplay: this instance has no outbound network: ${err.message}\n`)))
+        .then(() => {
+          if (holdForNetwork) release();
+        })
+        .then(resolve);
     });
     infoPipe.on('error', () => {});
     watch.onExit(() => resolve());
@@ -98,10 +114,7 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
       slirp = spawn(ctx.slirp!, slirpArgs, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
       let err = '';
       slirp.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-      (slirp.stdio[3] as Readable).once('data', () => {
-        (child.stdio[4] as Writable).end('1');
-        resolve();
-      });
+      (slirp.stdio[3] as Readable).once('data', () => resolve());
       (slirp.stdio[4] as Writable).on('error', () => {});
       slirp.once('exit', () => reject(new Error(`slirp4netns: ${err.trim().split('\n')[0] || 'exited'}`)));
       slirp.on('error', (e) => reject(e));

@@ -15,6 +15,8 @@ export const TMP_BYTES = 512 * 1024 * 1024;
 export interface InstanceCgroup {
   /** `cgroup.procs` files a process writes its pid into to join (before it forks anything). */
   procsFiles: string[];
+  /** The kernel's memory limit for the function's `memorySize` (see `limitBytes`). */
+  setMemoryLimit(memoryMB: number): void;
   freeze(): void;
   thaw(): void;
   /** Memory the function uses: anonymous plus mapped file pages (what RSS counts), without /tmp. */
@@ -28,7 +30,7 @@ export interface InstanceCgroup {
 
 export interface CgroupRoot {
   version: 'v1' | 'v2';
-  create(instanceId: string, memoryMB: number): InstanceCgroup;
+  create(name: string): InstanceCgroup;
   /** Kills and removes every instance cgroup a previous run of this data dir left. */
   reap(): number;
 }
@@ -143,16 +145,16 @@ function tryV1(dataDir: string): CgroupRoot | null {
   return {
     version: 'v1',
     reap: () => reapUnder(Object.values(parents)),
-    create(instanceId, memoryMB) {
-      const mem = join(parents.memory, instanceId);
-      const pids = join(parents.pids, instanceId);
-      const frz = join(parents.freezer, instanceId);
+    create(name) {
+      const mem = join(parents.memory, name);
+      const pids = join(parents.pids, name);
+      const frz = join(parents.freezer, name);
       for (const d of [mem, pids, frz]) mkdirSync(d);
-      write(join(mem, 'memory.limit_in_bytes'), String(limitBytes(memoryMB)));
       write(join(pids, 'pids.max'), String(PIDS_MAX));
       const stat = () => statFields(read(join(mem, 'memory.stat')));
       return {
         procsFiles: [mem, pids, frz].map((d) => join(d, 'cgroup.procs')),
+        setMemoryLimit: (memoryMB) => write(join(mem, 'memory.limit_in_bytes'), String(limitBytes(memoryMB))),
         freeze: () => write(join(frz, 'freezer.state'), 'FROZEN'),
         thaw: () => write(join(frz, 'freezer.state'), 'THAWED'),
         current() {
@@ -209,11 +211,14 @@ function tryV2(dataDir: string): CgroupRoot | null {
     return {
       version: 'v2',
       reap: () => reapUnder([parent]),
-      create(instanceId, memoryMB) {
-        const dir = join(parent, instanceId);
+      create(name) {
+        const dir = join(parent, name);
         mkdirSync(dir);
-        write(join(dir, 'memory.max'), String(limitBytes(memoryMB)));
-        write(join(dir, 'memory.swap.max'), '0');
+        try {
+          write(join(dir, 'memory.swap.max'), '0');
+        } catch {
+          /* no swap accounting: nothing to limit */
+        }
         write(join(dir, 'pids.max'), String(PIDS_MAX));
         // memory.peak resets per open file (Linux 6.12+): keep one fd, write to reset, pread to read.
         let peakFd: number | null = null;
@@ -229,6 +234,7 @@ function tryV2(dataDir: string): CgroupRoot | null {
         };
         return {
           procsFiles: [join(dir, 'cgroup.procs')],
+          setMemoryLimit: (memoryMB) => write(join(dir, 'memory.max'), String(limitBytes(memoryMB))),
           freeze: () => write(join(dir, 'cgroup.freeze'), '1'),
           thaw: () => write(join(dir, 'cgroup.freeze'), '0'),
           current,

@@ -5,12 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchInBwrap, type BwrapContext } from './bwrap.ts';
 import { findCgroupRoot } from './cgroup.ts';
+import { createLauncherPool } from './launchers.ts';
 import { compatLinks, IN_SANDBOX, nodeInSandbox, SANDBOX_PATH, systemMounts } from './layout.ts';
 import { launchUnsandboxed } from './unsandboxed.ts';
 import type { InstanceView, Sandbox, SandboxStatus } from './types.ts';
 
 export type { Sandbox, SandboxStatus, SandboxedProcess, LaunchSpec, InstanceLimits, ExitInfo, CaAddress, MemoryGauge, InstanceView, InstanceDirs } from './types.ts';
 export { IN_SANDBOX } from './layout.ts';
+export { SPARE_LAUNCHERS } from './launchers.ts';
 export { startHostPortForwarders, type HostPortForwarders } from './host-ports.ts';
 
 export type SandboxMode = 'auto' | 'on' | 'off';
@@ -69,6 +71,7 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
     if (!slirp) notices.push('slirp4netns is not installed: instances have loopback only, whatever internetAccess says (Debian: apt install slirp4netns).');
   }
 
+  const launchers = cgroups ? createLauncherPool(cgroups) : null;
   const node = nodeInSandbox();
   const resolvConf = join(opts.dataDir, 'resolv.conf');
   if (!problem) writeFileSync(resolvConf, '# slirp4netns built-in DNS\nnameserver 10.0.2.3\n');
@@ -81,7 +84,7 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
     ],
     initScript: INIT_SCRIPT,
     hostPorts: opts.hostPorts && opts.hostPorts.ports.length ? opts.hostPorts : null,
-    cgroups,
+    launchers,
     slirp,
     resolvConf,
   };
@@ -117,7 +120,10 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
       const n = (cgroups?.reap() ?? 0) + reapLeftovers(instancesDir);
       rmSync(runRoot, { recursive: true, force: true });
       mkdirSync(runRoot, { recursive: true });
+      // Spares only after the reap: it would take them for leftovers.
+      launchers?.warm();
       return n;
     },
+    close: () => launchers?.close(),
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bwrapArgs, INIT_IN_SANDBOX, systemMounts, type BwrapPlan } from './layout.ts';
 
 const plan = (patch: Partial<BwrapPlan['spec']> = {}, extra: Partial<BwrapPlan> = {}): BwrapPlan => ({
-  spec: { command: '/usr/bin/node', args: ['/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs'], env: { FC_FUNC_CODE_PATH: '/code', A: 'b c' }, codeDir: '/data/code/123', listen: { kind: 'socket' }, ...patch },
+  spec: { command: '/usr/bin/node', args: ['/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs'], env: { FC_FUNC_CODE_PATH: '/code', A: 'b c' }, codeDir: '/data/code/123', listen: { kind: 'socket' }, networkBeforeStart: false, ...patch },
   runDir: '/data/run/abc', resolvConf: null, system: ['--ro-bind', '/usr', '/usr'], infoFd: 3, blockFd: null, initScript: '/repo/instance-init.sh', hostPorts: null, ...extra,
 });
 

@@ -16,6 +16,12 @@ export interface LaunchSpec {
    * sandbox relays its Unix socket to that port inside the instance's network namespace).
    */
   listen: { kind: 'socket' } | { kind: 'tcp'; port: number };
+  /**
+   * The command runs the function's own code as it starts (a custom runtime's server), so outbound
+   * network must be up before it runs; the built-in bootstraps load user code at the first request,
+   * so the network comes up while they start, off the cold start's path.
+   */
+  networkBeforeStart: boolean;
   /** Extra host directories shown read-only, e.g. a runtime's own files at `/var/fc/runtime/…`. */
   mounts?: { host: string; at: string }[];
   /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
@@ -101,4 +107,6 @@ export interface Sandbox {
   launch(spec: LaunchSpec, limits: InstanceLimits, dirs: InstanceDirs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SandboxedProcess;
   /** Removes what a hard-killed earlier run left behind (cgroups, instance dirs). */
   reapLeftovers(): number;
+  /** Stops the spare launchers (at service close, after the instances). */
+  close(): void;
 }

@@ -18,6 +18,8 @@ export function nodejsLaunch({ view, env }: LaunchContext) {
     args: [`${view.runtimesDir}/nodejs/bootstrap.cjs`],
     env: { ...env, NODE_PATH: view.sandboxed ? BUILTINS_IN_SANDBOX : view.nodeModulesDir, FNPLAY_CA_SOCKET: view.socketPath },
     listen: { kind: 'socket' as const },
+    // The bootstrap loads the handler at the first request: the network may come up meanwhile.
+    networkBeforeStart: false,
     links,
   };
 }
