@@ -46,6 +46,20 @@ describe('playground deploy and invoke', () => {
     });
     const out = await res.json();
     expect(JSON.parse(Buffer.from(out.bodyBase64, 'base64').toString())).toEqual({ m: 'POST', p: '/a/b', q: { k: '1' }, h: 'demo' });
+    // The request builder's fields get the proxy's checks: no CR/LF into the path, no framing headers.
+    for (const bad of [{ path: '/a\r\nX-Injected: 1' }, { headers: [['x-bad', 'a\u0001b']] }, { headers: [['bad name', '1']] }]) {
+      const r = await fetch(`${svc.url}/api/invoke/pg/http-fn`, {
+        method: 'POST', headers: { 'x-fnplay-token': svc.apiToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'GET', path: '/', query: [], headers: [], bodyBase64: '', ...bad }),
+      });
+      expect(r.status).toBe(400);
+      expect((await r.json()).ErrorCode).toBe('InvalidArgument');
+    }
+    const upgrade = await fetch(`${svc.url}/api/invoke/pg/http-fn`, {
+      method: 'POST', headers: { 'x-fnplay-token': svc.apiToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/', query: [], headers: [['Upgrade', 'websocket'], ['x-app', 'still']], bodyBase64: '' }),
+    });
+    expect(JSON.parse(Buffer.from((await upgrade.json()).bodyBase64, 'base64').toString()).h).toBe('still');
     // Back to an event function: the trigger goes.
     await api('/deploy', json({ serviceName: 'pg', function: fnFields({ functionName: 'http-fn' }), zipFile: null, httpTrigger: null }));
     expect((await svc.client.listTriggers('pg', 'http-fn')).data.triggers).toHaveLength(0);

@@ -4,7 +4,7 @@ import { isoNow, newEtag, parseBody } from '../resources/function-ops.ts';
 import type { ServiceRecord, TriggerRecord } from '../store/index.ts';
 import { deployRequest, httpInvokeRequest, type PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 import { jsonBody, param, rawBody, requireService, type HttpDeps } from './context.ts';
-import { MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
+import { checkedPath, forwardableHeaders, MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
 import { functionView } from './views.ts';
 import { FcError } from '../errors.ts';
 
@@ -47,10 +47,10 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
     if (isHttp) {
       const h = parseBody(httpInvokeRequest, await jsonBody(c));
       const qs = new URLSearchParams(h.query).toString();
-      const headers: Record<string, string> = {};
-      for (const [k, v] of h.headers) if (k && !k.toLowerCase().startsWith('x-fc-')) headers[k.toLowerCase()] = v;
+      // The same checks as the proxy's: nothing a client sends may stall the instance's connection.
+      const headers = forwardableHeaders(Object.fromEntries(h.headers.filter(([k]) => k)));
       headers['x-fc-base-path'] = `/2016-08-15/proxy/${service.serviceName}/${fn.config.functionName}/`;
-      const path = (h.path.startsWith('/') ? h.path : `/${h.path}`) + (qs ? `?${qs}` : '');
+      const path = checkedPath(h.path) + (qs ? `?${qs}` : '');
       result = await deps.invoker.invoke(rev, { type: 'http', requestId, method: h.method, path, headers, body: Buffer.from(h.bodyBase64, 'base64'), logTail: false }, maxInstances);
     } else {
       const payload = await rawBody(c, MAX_SYNC_BODY, 'payload');

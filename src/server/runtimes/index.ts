@@ -49,7 +49,10 @@ function checkBootstrap(path: string) {
   } catch {
     throw new FcError('CAFilePermission', "The CA process cannot be started due to bootstrap file don't have execute permissions");
   }
-  if (statSync(path).size > 2) {
+  const st = statSync(path);
+  // Stored before zips were checked at upload, a function may still have a directory there.
+  if (st.isDirectory()) throw new FcError('CAExited', 'The CA process either cannot be started or exited: bootstrap is a directory, not an executable file');
+  if (st.size > 2) {
     const head = readFileSync(path).subarray(0, 4);
     const isElf = head[0] === 0x7f && head.toString('latin1', 1, 4) === 'ELF';
     if (!isElf && head.toString('latin1', 0, 2) !== '#!') {
