@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [--only 1,3] [--profile 3] [--no-save]`: runs the scenarios of
-// bench/scenarios in order, prints progress and a final table, and writes bench/results/.
+// bench/scenarios in order, prints progress and a final table, and writes bench/results/ (a full
+// run of some scenarios writes only its own dated copy; a quick one with --only nothing).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,9 +82,9 @@ const report: RunReport = {
 };
 console.log(`\n${markdownTable(report)}\n`);
 for (const s of results) for (const n of s.notes) console.log(`${s.id}. ${n}`);
-if (!args['no-save'] && !only) {
-  for (const f of saveReport(report, RESULTS)) progress.step(`wrote ${f}`);
+if (!args['no-save'] && (!only || !quick)) {
+  for (const f of saveReport(report, RESULTS, only && [...only])) progress.step(`wrote ${f}`);
 } else {
-  progress.step('results not saved (--only or --no-save)');
+  progress.step('results not saved (--no-save, or --quick with --only)');
 }
 progress.step(`total ${report.totalSeconds.toFixed(1)} s`);

@@ -12,9 +12,10 @@ const getSignature = (FCClient as { getSignature: (id: string, secret: string, m
 /**
  * Headers of a signed `InvokeFunction`, as the SDK builds them, for a keep-alive client of our own
  * (the SDK's httpx opens a connection per call). The signature only changes with the date, which
- * has one-second resolution, so it is computed once per second.
+ * has one-second resolution, so it is computed once per second. `extra` headers are signed too
+ * (FC signs every x-fc-* header, e.g. `x-fc-log-type`).
  */
-export function createInvokeSigner(creds: FcCredentials, service: string, fn: string) {
+export function createInvokeSigner(creds: FcCredentials, service: string, fn: string, extra: Record<string, string> = {}) {
   const path = `/2016-08-15/services/${service}/functions/${fn}/invocations`;
   let cachedDate = '';
   let cached: Record<string, string> = {};
@@ -28,6 +29,7 @@ export function createInvokeSigner(creds: FcCredentials, service: string, fn: st
           'content-type': 'application/octet-stream',
           'x-fc-account-id': creds.accountId,
           'x-fc-invocation-type': 'Sync',
+          ...extra,
         };
         headers.authorization = getSignature(creds.accessKeyId, creds.accessKeySecret, 'POST', path, headers, null);
         cachedDate = date;

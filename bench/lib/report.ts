@@ -53,12 +53,17 @@ ${notes}
 `;
 }
 
-/** Writes `<date>.md` and `.json` (full runs) and the `latest` copies; quick runs only `quick-latest`. */
-export function saveReport(report: RunReport, dir: string): string[] {
+/**
+ * Writes `<date>.md` and `.json` (full runs) and the `latest` copies; quick runs only `quick-latest`.
+ * A run of some scenarios (`only`) writes `<date>-only-<ids>` alone and never replaces a
+ * `latest`, which stays a whole run.
+ */
+export function saveReport(report: RunReport, dir: string, only: string[] | null = null): string[] {
   mkdirSync(dir, { recursive: true });
   const md = markdownReport(report);
   const json = JSON.stringify(report, (_k, v) => (v instanceof Float64Array ? undefined : v), 2) + '\n';
-  const names = report.mode === 'full' ? [report.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'), 'latest'] : ['quick-latest'];
+  const dated = report.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const names = only ? [`${dated}-only-${only.join('-')}`] : report.mode === 'full' ? [dated, 'latest'] : ['quick-latest'];
   const written: string[] = [];
   for (const name of names) {
     writeFileSync(join(dir, `${name}.md`), md);

@@ -4,8 +4,9 @@ import { warmLatency } from './warm-latency.ts';
 import { throughput } from './throughput.ts';
 import { scale } from './scale.ts';
 import { logs } from './logs.ts';
+import { logFlood } from './log-flood.ts';
 import { asyncQueue } from './async-queue.ts';
 import { ui } from './ui.ts';
 
-/** The scenarios of issue 4, in the order they run. */
-export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui];
+/** The scenarios of issue 4, then the log flood of issue 8, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood];
