@@ -8,11 +8,12 @@ export const RUNTIMES = [
   'nodejs16',
   'custom',
   'custom.debian10',
+  'go1',
 ] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** Runtimes FC knows but fnplay does not run yet: accepted names get a clear error instead of "invalid". */
-export const KNOWN_UNSUPPORTED_RUNTIMES = ['python3.10', 'python3.9', 'python3', 'go1', 'custom-container'];
+export const KNOWN_UNSUPPORTED_RUNTIMES = ['python3.10', 'python3.9', 'python3', 'custom-container'];
 
 export const isNodeRuntime = (r: string) => r.startsWith('nodejs');
 export const isCustomRuntime = (r: string) => r === 'custom' || r === 'custom.debian10';

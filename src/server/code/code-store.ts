@@ -2,6 +2,8 @@
 // prepared directory that instances copy from. Layout under `dir`:
 //   zips/<checksum>.zip     the bytes, as uploaded
 //   prepared/<checksum>/    the extracted tree; it exists only once complete
+//   derived/<checksum>-<key>/ what a runtime made of it (Go: the built binary), once complete
+//   cache/<name>/           a runtime's own build cache (Go's GOCACHE), kept across builds
 //   tmp/                    work in progress, renamed into place (same filesystem, so atomic)
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -46,6 +48,15 @@ export interface CodeStore {
   materialize(checksum: string, dest: string): Promise<void>;
   /** The unaccelerated path: extracts the stored zip straight into `dest`. */
   extractTo(checksum: string, dest: string): Promise<void>;
+  /**
+   * Makes, once per checksum and key, what a runtime builds from the prepared tree (`make` fills
+   * an empty work dir; concurrent calls share the work); a CodeError from `make` is the reason.
+   */
+  derive(checksum: string, key: string, make: (workDir: string) => Promise<void>): Promise<string>;
+  /** The derived tree if it is complete, else null. */
+  derivedDir(checksum: string, key: string): string | null;
+  /** A runtime's persistent build cache directory (created on demand). */
+  cacheDir(name: string): string;
 }
 
 export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits> }): CodeStore {
@@ -53,12 +64,15 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
   const zips = join(opts.dir, 'zips');
   const prepared = join(opts.dir, 'prepared');
   const tmp = join(opts.dir, 'tmp');
+  const derived = join(opts.dir, 'derived');
   // Only an interrupted write can leave something in tmp, and one store owns its dir (two
   // live stores on the same dir would clear each other's work here).
   rmSync(tmp, { recursive: true, force: true });
-  for (const d of [zips, prepared, tmp]) mkdirSync(d, { recursive: true });
+  for (const d of [zips, prepared, tmp, derived]) mkdirSync(d, { recursive: true });
   // One extraction per checksum at a time; later callers join the one under way.
   const extracting = new Map<string, Promise<string>>();
+  const deriving = new Map<string, Promise<string>>();
+  const derivedPath = (checksum: string, key: string) => join(derived, `${checked(checksum)}-${key.replace(/[^\w.-]/g, '_')}`);
 
   const zipPath = (checksum: string) => join(zips, `${checked(checksum)}.zip`);
   const preparedPath = (checksum: string) => join(prepared, checked(checksum));
@@ -147,6 +161,41 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
 
     async extractTo(checksum, dest) {
       await extractZip(await readStored(checksum), dest, limits);
+    },
+
+    derive(checksum, key, make) {
+      const target = derivedPath(checksum, key);
+      if (existsSync(target)) return Promise.resolve(target);
+      let running = deriving.get(target);
+      if (!running) {
+        running = (async () => {
+          // 1. make it beside the target, 2. rename: a crash or a failed build leaves no half tree
+          const work = await mkdtemp(join(tmp, `derive-${checksum}-`));
+          try {
+            await make(work);
+            await rename(work, target);
+            return target;
+          } catch (err) {
+            await rm(work, { recursive: true, force: true });
+            if (existsSync(target)) return target;
+            throw err;
+          }
+        })().finally(() => deriving.delete(target));
+        deriving.set(target, running);
+      }
+      return running;
+    },
+
+    derivedDir(checksum, key) {
+      if (!isChecksum(checksum)) return null;
+      const path = derivedPath(checksum, key);
+      return existsSync(path) ? path : null;
+    },
+
+    cacheDir(name) {
+      const dir = join(opts.dir, 'cache', name.replace(/[^\w.-]/g, '_'));
+      mkdirSync(dir, { recursive: true });
+      return dir;
     },
   };
 }

@@ -101,7 +101,8 @@ export function createInstanceLog(opts: {
       emit('system', level, text, requestId);
     },
     /** Resolves when the runtime has printed `FC <phase> End RequestId: <id>` (and its stderr end line), or after `ms`. */
-    waitEnd(phase: string, requestId: string, ms: number): Promise<void> {
+    waitEnd(phase: string, requestId: string, ms: number, stderrToo: boolean): Promise<void> {
+      if (!stderrToo) return waitKey(`${phase}:${requestId}`, ms);
       return Promise.all([waitKey(`${phase}:${requestId}`, ms), waitKey(`stderr:${phase}:${requestId}`, ms)]).then(() => {});
     },
     /** Emits what is left of an unterminated last line (the process exited). */

@@ -4,10 +4,20 @@ import { FcError } from '../errors.ts';
 import { CodeError, type CodeStore, type PrepareCheck } from '../code/index.ts';
 import type { FunctionRecord, ResourceRepo, ServiceRecord } from '../store/index.ts';
 import type { LiveHub } from '../logs/index.ts';
+import { recipeFor } from '../runtimes/index.ts';
 import {
   createFunctionBody, describeZodError, FUNCTION_DEFAULTS, updateFunctionBody,
   type FunctionConfig, type Runtime, type UpdateFunctionBody,
 } from '../../shared/function-config.ts';
+
+/** The build step of the function's runtime, if it has one (a runtime fnplay does not run has none). */
+function buildOf(config: FunctionConfig) {
+  try {
+    return recipeFor(config).build;
+  } catch {
+    return undefined;
+  }
+}
 
 export const newEtag = () => randomUUID().replace(/-/g, '');
 export const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -88,6 +98,14 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
     const { functionName, runtime, handler, customRuntimeConfig } = fn.config;
     void code
       .prepare(fn.codeChecksum, { runtime, handler, customCommand: customRuntimeConfig?.command.length ? customRuntimeConfig.command : undefined })
+      .then(async (p) => {
+        // Code the runtime builds (Go source) is Ready once built: the compiler's lines are the reason otherwise.
+        const build = p.status === 'Ready' ? buildOf(fn.config) : undefined;
+        if (p.status === 'Ready' && build?.needed(p.dir)) {
+          await code.derive(fn.codeChecksum, build.key, (out) => build.run(p.dir, out, code.cacheDir(build.key.split('-')[0])));
+        }
+        return p;
+      })
       .then((p) => (p.status === 'Ready' ? { status: 'Ready' as const, reason: null } : { status: 'Failed' as const, reason: p.reason }))
       .catch((err: Error) => ({ status: 'Failed' as const, reason: err.message }))
       .then((r) => {

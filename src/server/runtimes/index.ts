@@ -4,6 +4,7 @@ import { FcError } from '../errors.ts';
 import { isCustomRuntime, isNodeRuntime, type FunctionConfig } from '../../shared/function-config.ts';
 import type { InstanceView, LaunchSpec } from '../instances/sandbox/index.ts';
 import { nodejsLaunch } from './nodejs/recipe.ts';
+import { goRecipe } from './go/recipe.ts';
 
 /** What a recipe gets to build its launch: how the instance sees things, and the host's copy of the code. */
 export interface LaunchContext {
@@ -13,19 +14,39 @@ export interface LaunchContext {
   hostCodeDir: string;
   /** The TCP port a custom runtime listens on inside the instance (CAPort; a free one unsandboxed). */
   port: number;
+  /** For runtimes that poll FC's runtime API: FC_RUNTIME_API's value, and the forward that makes it reachable. */
+  runtimeApi: { address: string; forward: { port: number; socket: string } | null } | null;
+}
+
+/** A build step (Go source): made once per code checksum and `key`, before any instance starts. */
+export interface CodeBuild {
+  key: string;
+  needed(preparedDir: string): boolean;
+  /** Fills `outDir` from `sourceDir`; a CodeError's message is what the user sees (the compiler's lines). */
+  run(sourceDir: string, outDir: string, cacheDir: string): Promise<void>;
 }
 
 export interface RuntimeRecipe {
-  /** The built-in runtimes print FC's Start/End markers and the "runtime inited." line themselves. */
+  /** The built-in runtimes print FC's Start/End markers themselves. */
   printsMarkers: boolean;
+  /** The Node.js bootstrap ends each call with a hidden stderr line too (log-format STDERR_END_PREFIX). */
+  stderrEndLine: boolean;
+  /** How the scheduler talks to it: the CA protocol, or FC's runtime API that the instance polls. */
+  channel: 'ca' | 'runtime-api';
+  /** When its start is over: its "runtime inited." line, its server accepting, or its first poll. */
+  readyWhen: 'inited-line' | 'listening' | 'first-poll';
+  build?: CodeBuild;
   launch(ctx: LaunchContext): Omit<LaunchSpec, 'codeDir'>;
 }
 
-const nodejs: RuntimeRecipe = { printsMarkers: true, launch: nodejsLaunch };
+const nodejs: RuntimeRecipe = { printsMarkers: true, stderrEndLine: true, channel: 'ca', readyWhen: 'inited-line', launch: nodejsLaunch };
 
 function customRecipe(config: FunctionConfig): RuntimeRecipe {
   return {
     printsMarkers: false,
+    stderrEndLine: false,
+    channel: 'ca',
+    readyWhen: 'listening',
     launch({ view, env, hostCodeDir, port }) {
       const cmd = config.customRuntimeConfig?.command ?? [];
       const args = config.customRuntimeConfig?.args ?? [];
@@ -65,5 +86,6 @@ function checkBootstrap(path: string) {
 export function recipeFor(config: FunctionConfig): RuntimeRecipe {
   if (isNodeRuntime(config.runtime)) return nodejs;
   if (isCustomRuntime(config.runtime)) return customRecipe(config);
+  if (config.runtime === 'go1') return goRecipe(config.handler);
   throw new FcError('InvalidArgument', `runtime '${config.runtime}' is not supported by fnplay`);
 }

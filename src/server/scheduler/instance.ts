@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { FcError } from '../errors.ts';
-import { allocatePort, createCaClient, recordPid, waitForListen, type CaResponse, type ExitInfo, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
+import { allocatePort, createCaClient, createRuntimeApiServer, IN_SANDBOX, recordPid, waitForListen, type CaResponse, type ExitInfo, type InstanceChannel, type RuntimeApiServer, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
+import { copyTree } from '../code/index.ts';
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
@@ -31,6 +32,9 @@ export type KillReason = 'timeout' | 'memory' | 'initializer-timeout' | 'unreach
 const MEMORY_SAMPLE_MS = 50;
 const STOP_GRACE_MS = 2000;
 const MAX_RESPONSE = 16 * 1024 * 1024;
+/** FC's runtime API inside a sandbox: 127.0.0.1:9001, forwarded to this socket in the run dir. */
+const RUNTIME_API_PORT = 9001;
+const RUNTIME_API_SOCKET = 'runtime-api.sock';
 /** What instance-init.sh prints when the server listens on 127.0.0.1 only. */
 const LOOPBACK_ONLY_HINT = 'fnplay: the server listens on 127.0.0.1:';
 
@@ -61,7 +65,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   let lastUsedAt: string | null = null;
   let lastUsedMono = performance.now();
   let proc: SandboxedProcess | null = null;
-  let ca: ReturnType<typeof createCaClient> | null = null;
+  let ca: InstanceChannel | null = null;
+  let runtimeApi: RuntimeApiServer | null = null;
   let initialized = !config.initializer;
   let initRun: Promise<InitOutcome> | null = null;
   let freezing: Promise<void> | null = null;
@@ -116,7 +121,19 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     const prepared = deps.code.preparedDir(rev.fn.codeChecksum);
     const sandboxed = deps.sandbox.status.kind !== 'none';
     let hostCodeDir = prepared && sandboxed ? prepared : join(dir, 'code');
-    if (!prepared) await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir); // not accelerated yet: extract for this instance alone
+    if (recipe.build && (!prepared || recipe.build.needed(prepared))) {
+      // Code that must be built (Go source) runs only once built: a cold start never compiles.
+      const built = prepared ? deps.code.derivedDir(rev.fn.codeChecksum, recipe.build.key) : null;
+      if (!built) {
+        const failed = rev.fn.acceleration?.status === 'Failed';
+        throw new FcError('CodeNotReady', failed ? `the function's code failed to build, so it cannot run: ${rev.fn.acceleration?.reason ?? ''}` : "the function's code is being prepared (built); invoke again once accelerationInfo.status is Ready");
+      }
+      hostCodeDir = built;
+      if (!sandboxed) {
+        hostCodeDir = join(dir, 'code');
+        await copyTree(built, hostCodeDir);
+      }
+    } else if (!prepared) await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir); // not accelerated yet: extract for this instance alone
     else if (!sandboxed) await deps.code.materialize(rev.fn.codeChecksum, hostCodeDir);
     const t1 = performance.now();
 
@@ -124,7 +141,15 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     const view = deps.sandbox.view(dirs, hostCodeDir);
     // In its own network namespace a custom runtime listens on its CAPort, as on FC; without one, on a free port.
     const port = sandboxed ? config.caPort : await allocatePort();
-    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port }), codeDir: hostCodeDir };
+    // A runtime that polls FC's runtime API gets its server before it starts: on a socket the
+    // sandbox forwards to 127.0.0.1:9001 inside, or on a free loopback port without a sandbox.
+    if (recipe.channel === 'runtime-api') runtimeApi = await createRuntimeApiServer(sandboxed ? { socketPath: join(dirs.runDir, RUNTIME_API_SOCKET) } : { port: 0 });
+    const apiAddress = runtimeApi
+      ? sandboxed
+        ? { address: `127.0.0.1:${RUNTIME_API_PORT}`, forward: { port: RUNTIME_API_PORT, socket: `${IN_SANDBOX.run}/${RUNTIME_API_SOCKET}` } }
+        : { address: `127.0.0.1:${runtimeApi.port}`, forward: null }
+      : null;
+    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port, runtimeApi: apiAddress }), codeDir: hostCodeDir };
     const output: string[] = [];
     let inited = false;
     // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
@@ -142,16 +167,17 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     });
     if (proc.pid) recordPid(dir, proc.pid);
     proc.onExit((e) => onProcessExit(e));
-    ca = createCaClient(proc.address, config.instanceConcurrency);
+    ca = runtimeApi ? runtimeApi.channel : createCaClient(proc.address, config.instanceConcurrency);
     const deadline = Date.now() + deps.startDeadlineMs;
-    // The server's start and the sandbox's network (when it may come up meanwhile) run side by side.
     const p = proc;
-    const [listening] = await Promise.all([
-      recipe.printsMarkers
-        ? Promise.race([initedLine.then(() => true), p.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)])
-        : waitForListen(p.address, () => p.exited !== null || loopbackOnly, deadline),
-      p.ready,
-    ]);
+    const api = runtimeApi;
+    const within = (signal: Promise<unknown>) => Promise.race([signal.then(() => true), p.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)]);
+    const up =
+      recipe.readyWhen === 'inited-line' ? within(initedLine)
+      : recipe.readyWhen === 'first-poll' ? within(api!.polled).then((ok) => (ok && log.system(systemLine.runtimeInited(config.runtime), null), ok))
+      : waitForListen(p.address, () => p.exited !== null || loopbackOnly, deadline);
+    // The server's start and the sandbox's network (when it may come up meanwhile) run side by side.
+    const [listening] = await Promise.all([up, p.ready]);
     inited = true;
     if (!listening) throw await startError(proc, output.join('').slice(-2048), port, loopbackOnly);
     return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
@@ -177,6 +203,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   function onProcessExit(e: ExitInfo) {
     // The kernel's OOM killer acted (the cgroup's limit): FC's memory message, as for the sampler's kill.
     if (!killReason && proc?.memory.oomKilled()) killReason = 'memory';
+    runtimeApi?.processExited();
     log.close();
     deps.bus.instanceGone(id);
     stopMemoryWatch();
@@ -226,7 +253,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     try {
       const headers = commonHeaders(rev, creds, requestId, path, Date.now() + timeoutMs);
       const response = await ca!.request(method, path, headers, null, { maxBody: MAX_RESPONSE, signal: ac.signal });
-      if (recipe.printsMarkers) await log.waitEnd(phase, requestId, 200);
+      if (recipe.printsMarkers) await log.waitEnd(phase, requestId, 200, recipe.stderrEndLine);
       else log.system(`FC ${phase} End RequestId: ${requestId}${isSuccess(response) ? '' : ', Error: Unhandled function error'}`, requestId);
       return { response, timedOut: false };
     } catch {
@@ -245,7 +272,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     try {
       const h = { ...headers, ...commonHeaders(rev, creds, requestId, controlPath, Date.now() + config.timeout * 1000) };
       const res = await ca!.request(method, path, h, body, { maxBody: MAX_RESPONSE, signal });
-      if (recipe.printsMarkers) await log.waitEnd('Invoke', requestId, 200);
+      if (recipe.printsMarkers) await log.waitEnd('Invoke', requestId, 200, recipe.stderrEndLine);
       return res;
     } finally {
       active.delete(requestId);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs inside an instance's sandbox, in front of the function's command:
-#   instance-init.sh [--host-port P]... [--relay PORT] -- COMMAND [ARGS...]
-# --host-port P: 127.0.0.1:P inside reaches 127.0.0.1:P on the host (a port the user named with
-#   `fnplay --host-port`), through the service's socket /run/fnplay-host/P.sock.
+#   instance-init.sh [--forward PORT:SOCKET]... [--relay PORT] -- COMMAND [ARGS...]
+# --forward PORT:SOCKET: 127.0.0.1:PORT inside reaches the service's Unix socket SOCKET: a host
+#   port the user named with `fnplay --host-port` (/run/fnplay-host/P.sock), or FC's runtime API
+#   that a Go binary polls (/run/fnplay/runtime-api.sock, which answers before COMMAND starts).
 # --relay PORT: COMMAND is a server on TCP PORT (a custom runtime); once something accepts on
 #   127.0.0.2:PORT, the Unix socket the service connects to (/run/fnplay/ca.sock) is relayed to it.
 #   127.0.0.2, not 127.0.0.1: FC reaches the CAPort from outside the instance, so a server bound
@@ -12,14 +13,20 @@ forwards=()
 relay=
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case "$1" in
-    --host-port) forwards+=("$2"); shift 2 ;;
+    --forward) forwards+=("$2"); shift 2 ;;
     --relay) relay=$2; shift 2 ;;
     *) echo "instance-init: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 shift
-for p in "${forwards[@]}"; do
-  socat TCP-LISTEN:"$p",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/fnplay-host/"$p".sock 2>/dev/null &
+for f in "${forwards[@]}"; do
+  socat TCP-LISTEN:"${f%%:*}",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"${f#*:}" 2>/dev/null &
+done
+# The instance's own sockets (the runtime API) must answer before COMMAND's first poll; a probe of
+# a host port would reach the user's database, so those are left to listen on their own.
+for f in "${forwards[@]}"; do
+  case "${f#*:}" in /run/fnplay/*) ;; *) continue ;; esac
+  for _ in $(seq 1 500); do (exec 3<>/dev/tcp/127.0.0.1/"${f%%:*}") 2>/dev/null && break; sleep 0.002; done
 done
 "$@" &
 pid=$!

@@ -40,7 +40,7 @@ describe('bwrapArgs', () => {
   it('forwards the host ports the user named, and only those', () => {
     const a = bwrapArgs(plan({}, { hostPorts: { dir: '/data/host-ports', ports: [5432, 6379] } }));
     expect(pairsOf(a, '--ro-bind')).toContainEqual(['/data/host-ports', '/run/fnplay-host']);
-    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', INIT_IN_SANDBOX, '--host-port', '5432', '--host-port', '6379', '--', '/usr/bin/node', '/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs']);
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/bin/bash', INIT_IN_SANDBOX, '--forward', '5432:/run/fnplay-host/5432.sock', '--forward', '6379:/run/fnplay-host/6379.sock', '--', '/usr/bin/node', '/var/fc/fnplay/runtimes/nodejs/bootstrap.cjs']);
   });
 
   it('holds the sandbox for the network only when asked, with the DNS of the user-mode stack', () => {

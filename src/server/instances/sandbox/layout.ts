@@ -108,8 +108,9 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
     '--bind', plan.runDir, IN_SANDBOX.run,
     '--ro-bind', plan.initScript, INIT_IN_SANDBOX,
   ];
-  const forwards = plan.hostPorts?.ports ?? [];
-  if (forwards.length) a.push('--ro-bind', plan.hostPorts!.dir, HOST_PORTS_IN_SANDBOX);
+  const hostPorts = plan.hostPorts?.ports ?? [];
+  if (hostPorts.length) a.push('--ro-bind', plan.hostPorts!.dir, HOST_PORTS_IN_SANDBOX);
+  const forwards = [...hostPorts.map((p) => `${p}:${HOST_PORTS_IN_SANDBOX}/${p}.sock`), ...(spec.forwards ?? []).map((f) => `${f.port}:${f.socket}`)];
   if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
   for (const m of spec.mounts ?? []) a.push('--ro-bind', m.host, m.at);
   for (const l of spec.links ?? []) a.push('--symlink', l.target, l.at);
@@ -117,7 +118,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
   a.push('--');
   if (spec.listen.kind === 'tcp' || forwards.length) {
-    a.push('/bin/bash', INIT_IN_SANDBOX, ...forwards.flatMap((p) => ['--host-port', String(p)]));
+    a.push('/bin/bash', INIT_IN_SANDBOX, ...forwards.flatMap((f) => ['--forward', f]));
     if (spec.listen.kind === 'tcp') a.push('--relay', String(spec.listen.port));
     a.push('--');
   }

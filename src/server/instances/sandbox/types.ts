@@ -13,9 +13,10 @@ export interface LaunchSpec {
   /**
    * How the service reaches the server: `socket` when the process listens on `$FNPLAY_CA_SOCKET`
    * itself (the built-in bootstraps), `tcp` when it listens on a TCP port (custom runtimes: the
-   * sandbox relays its Unix socket to that port inside the instance's network namespace).
+   * sandbox relays its Unix socket to that port inside the instance's network namespace), `polls`
+   * when it listens on nothing and polls the service instead (FC's runtime API, Go).
    */
-  listen: { kind: 'socket' } | { kind: 'tcp'; port: number };
+  listen: { kind: 'socket' } | { kind: 'tcp'; port: number } | { kind: 'polls' };
   /**
    * The command runs the function's own code as it starts (a custom runtime's server), so outbound
    * network must be up before it runs; the built-in bootstraps load user code at the first request,
@@ -24,6 +25,8 @@ export interface LaunchSpec {
   networkBeforeStart: boolean;
   /** Extra host directories shown read-only, e.g. a runtime's own files at `/var/fc/runtime/…`. */
   mounts?: { host: string; at: string }[];
+  /** TCP ports on the sandbox's loopback that reach a Unix socket of the service (FC's runtime API). */
+  forwards?: { port: number; socket: string }[];
   /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
   links?: { target: string; at: string }[];
 }

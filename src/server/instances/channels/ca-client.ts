@@ -1,15 +1,8 @@
 import { Pool, errors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { CaAddress } from './sandbox/index.ts';
-
-export interface CaResponse {
-  statusCode: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export class ResponseTooLarge extends Error {}
+import type { CaAddress } from '../sandbox/index.ts';
+import { ResponseTooLarge, type CaResponse, type InstanceChannel } from './types.ts';
 
 /** Errors that mean the request never reached a live server: safe to send again on a fresh connection. */
 function isStaleSocket(err: unknown): boolean {
@@ -21,7 +14,7 @@ function isStaleSocket(err: unknown): boolean {
  * The scheduler's side of the CA protocol with one instance: keep-alive connections to the
  * instance's Unix socket (or loopback port, unsandboxed), as many as the instance's concurrency.
  */
-export function createCaClient(address: CaAddress, connections: number) {
+export function createCaClient(address: CaAddress, connections: number): InstanceChannel {
   const origin = 'socketPath' in address ? 'http://localhost' : `http://127.0.0.1:${address.port}`;
   const pool = new Pool(origin, {
     ...('socketPath' in address ? { socketPath: address.socketPath } : {}),
@@ -69,4 +62,3 @@ export function createCaClient(address: CaAddress, connections: number) {
     close: () => pool.destroy().catch(() => {}),
   };
 }
-export type CaClient = ReturnType<typeof createCaClient>;
