@@ -68,6 +68,11 @@ function killAll(procsFile: string) {
   }
 }
 
+/** Waits (synchronously, 1 ms steps, at most 50 ms) for a cgroup state the kernel reaches on its own. */
+function settle(done: () => boolean) {
+  for (let i = 0; i < 50 && !done(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+}
+
 function rmdirRetry(dir: string) {
   // A cgroup can only be removed once its last task has been reaped; that takes the kernel a moment.
   for (let i = 0; i < 50; i++) {
@@ -155,7 +160,12 @@ function tryV1(dataDir: string): CgroupRoot | null {
       return {
         procsFiles: [mem, pids, frz].map((d) => join(d, 'cgroup.procs')),
         setMemoryLimit: (memoryMB) => write(join(mem, 'memory.limit_in_bytes'), String(limitBytes(memoryMB))),
-        freeze: () => write(join(frz, 'freezer.state'), 'FROZEN'),
+        // v1 freezing is asynchronous (FREEZING until every task stops): wait for it, briefly,
+        // so that "Frozen" means no timer of the function runs any more.
+        freeze: () => {
+          write(join(frz, 'freezer.state'), 'FROZEN');
+          settle(() => read(join(frz, 'freezer.state')).startsWith('FROZEN'));
+        },
         thaw: () => write(join(frz, 'freezer.state'), 'THAWED'),
         current() {
           const s = stat();
@@ -235,7 +245,10 @@ function tryV2(dataDir: string): CgroupRoot | null {
         return {
           procsFiles: [join(dir, 'cgroup.procs')],
           setMemoryLimit: (memoryMB) => write(join(dir, 'memory.max'), String(limitBytes(memoryMB))),
-          freeze: () => write(join(dir, 'cgroup.freeze'), '1'),
+          freeze: () => {
+            write(join(dir, 'cgroup.freeze'), '1');
+            settle(() => /^frozen 1$/m.test(read(join(dir, 'cgroup.events'))));
+          },
           thaw: () => write(join(dir, 'cgroup.freeze'), '0'),
           current,
           resetPeak() {
