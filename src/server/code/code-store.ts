@@ -49,8 +49,8 @@ export interface CodeStore {
   /** The unaccelerated path: extracts the stored zip straight into `dest`. */
   extractTo(checksum: string, dest: string): Promise<void>;
   /**
-   * Makes, once per checksum and key, what a runtime builds from the prepared tree (`make` fills
-   * an empty work dir; concurrent calls share the work); a CodeError from `make` is the reason.
+   * Makes, once per checksum and key, what a runtime builds from the prepared tree (`make` creates
+   * the work dir it is given; concurrent calls share the work); a CodeError from `make` is the reason.
    */
   derive(checksum: string, key: string, make: (workDir: string) => Promise<void>): Promise<string>;
   /** The derived tree if it is complete, else null. */
@@ -170,15 +170,17 @@ export function createCodeStore(opts: { dir: string; limits?: Partial<CodeLimits
       if (!running) {
         running = (async () => {
           // 1. make it beside the target, 2. rename: a crash or a failed build leaves no half tree
-          const work = await mkdtemp(join(tmp, `derive-${checksum}-`));
+          const holder = await mkdtemp(join(tmp, `derive-${checksum}-`));
+          const work = join(holder, 'tree'); // `make` creates it
           try {
             await make(work);
             await rename(work, target);
             return target;
           } catch (err) {
-            await rm(work, { recursive: true, force: true });
             if (existsSync(target)) return target;
             throw err;
+          } finally {
+            await rm(holder, { recursive: true, force: true });
           }
         })().finally(() => deriving.delete(target));
         deriving.set(target, running);

@@ -121,20 +121,24 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     const prepared = deps.code.preparedDir(rev.fn.codeChecksum);
     const sandboxed = deps.sandbox.status.kind !== 'none';
     let hostCodeDir = prepared && sandboxed ? prepared : join(dir, 'code');
-    if (recipe.build && (!prepared || recipe.build.needed(prepared))) {
+    const notBuilt = () => {
+      const failed = rev.fn.acceleration?.status === 'Failed';
+      return new FcError('CodeNotReady', failed ? `the function's code failed to build, so it cannot run: ${rev.fn.acceleration?.reason ?? ''}` : "the function's code is being prepared (built); invoke again once accelerationInfo.status is Ready");
+    };
+    if (!prepared) {
+      // Not accelerated yet: extract for this instance alone; code that must be built waits for its build.
+      await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir);
+      if (recipe.build?.needed(hostCodeDir)) throw notBuilt();
+    } else if (recipe.build?.needed(prepared)) {
       // Code that must be built (Go source) runs only once built: a cold start never compiles.
-      const built = prepared ? deps.code.derivedDir(rev.fn.codeChecksum, recipe.build.key) : null;
-      if (!built) {
-        const failed = rev.fn.acceleration?.status === 'Failed';
-        throw new FcError('CodeNotReady', failed ? `the function's code failed to build, so it cannot run: ${rev.fn.acceleration?.reason ?? ''}` : "the function's code is being prepared (built); invoke again once accelerationInfo.status is Ready");
-      }
+      const built = deps.code.derivedDir(rev.fn.codeChecksum, recipe.build.key);
+      if (!built) throw notBuilt();
       hostCodeDir = built;
       if (!sandboxed) {
         hostCodeDir = join(dir, 'code');
         await copyTree(built, hostCodeDir);
       }
-    } else if (!prepared) await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir); // not accelerated yet: extract for this instance alone
-    else if (!sandboxed) await deps.code.materialize(rev.fn.codeChecksum, hostCodeDir);
+    } else if (!sandboxed) await deps.code.materialize(rev.fn.codeChecksum, hostCodeDir);
     const t1 = performance.now();
 
     // 2. the sandbox, until the server answers
@@ -143,7 +147,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     const port = sandboxed ? config.caPort : await allocatePort();
     // A runtime that polls FC's runtime API gets its server before it starts: on a socket the
     // sandbox forwards to 127.0.0.1:9001 inside, or on a free loopback port without a sandbox.
-    if (recipe.channel === 'runtime-api') runtimeApi = await createRuntimeApiServer(sandboxed ? { socketPath: join(dirs.runDir, RUNTIME_API_SOCKET) } : { port: 0 });
+    if (recipe.channel === 'runtime-api') runtimeApi = await mkdir(dirs.runDir, { recursive: true }).then(() => createRuntimeApiServer(sandboxed ? { socketPath: join(dirs.runDir, RUNTIME_API_SOCKET) } : { port: 0 }));
     const apiAddress = runtimeApi
       ? sandboxed
         ? { address: `127.0.0.1:${RUNTIME_API_PORT}`, forward: { port: RUNTIME_API_PORT, socket: `${IN_SANDBOX.run}/${RUNTIME_API_SOCKET}` } }
