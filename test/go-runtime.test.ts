@@ -159,6 +159,22 @@ describe.skipIf(!hasGo)('go1', () => {
     expect(!r.ok && r.error.code).toBe('CodeNotReady');
   }, 180_000);
 
+  it("builds a module as users write them for FC (newer go lines, the public SDK required) and names a module it cannot get", async () => {
+    const gomod = 'module example.com/shop\n\ngo 1.21.0\n\ntoolchain go1.21.5\n\nrequire github.com/aliyun/fc-runtime-go-sdk v0.3.1\n';
+    const gosum = 'github.com/aliyun/fc-runtime-go-sdk v0.3.1 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n';
+    await svc.client.createFunction('go', { functionName: 'module', runtime: 'go1', handler: 'main', code: { zipFile: await zipFiles({ 'main.go': KINDS, 'go.mod': gomod, 'go.sum': gosum }) }, environmentVariables: { KIND: 'in-out' } });
+    await until(async () => (await accel('module')).status !== 'Preparing', 'the build', 170_000);
+    expect(await accel('module')).toEqual({ status: 'Ready' });
+    expect(JSON.parse((await call('module', '{"name":"mod"}')).data)).toEqual({ greeting: 'hello mod' });
+
+    const thirdParty = 'package main\n\nimport (\n\t"github.com/aliyun/fc-runtime-go-sdk/fc"\n\t"github.com/google/uuid"\n)\n\nfunc main() { _ = uuid.New(); fc.Start(func() {}) }\n';
+    await svc.client.createFunction('go', { functionName: 'third-party', runtime: 'go1', handler: 'main', code: { zipFile: await zipFiles({ 'main.go': thirdParty }) } });
+    await until(async () => (await accel('third-party')).status !== 'Preparing', 'the failed build', 170_000);
+    const a = await accel('third-party');
+    expect(a.status).toBe('Failed');
+    expect(a.reason).toContain('github.com/google/uuid');
+  }, 240_000);
+
   it('runs a prebuilt linux/amd64 binary from the zip, and refuses one for another platform by name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fnplay-go-prebuilt-'));
     try {

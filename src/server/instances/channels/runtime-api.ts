@@ -72,7 +72,8 @@ export async function createRuntimeApiServer(listen: { socketPath: string } | { 
       res.writeHead(413).end();
       return ev.reject(err as Error);
     }
-    res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"OK"}');
+    // 200, not 202: the public Go SDK treats anything else as a failed post and says so on stderr.
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}');
     if (kind === 'error') {
       return ev.resolve({ statusCode: 200, headers: { 'content-type': 'application/json', 'x-fc-status': '404', 'x-fc-error-type': 'UnhandledInvocationError' }, body });
     }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeError, copyTree } from '../../code/index.ts';
@@ -47,15 +47,20 @@ export async function buildGo(sourceDir: string, outDir: string, opts: { handler
   await copyTree(sourceDir, outDir);
   const vendored = existsSync(join(outDir, 'vendor', 'modules.txt'));
   // 1. the module: a go.mod of the user's, or one made for a plain main package
-  if (!existsSync(join(outDir, 'go.mod'))) {
-    writeFileSync(join(outDir, 'go.mod'), `module fnplay.local/function\n\ngo 1.19\n\nrequire ${SDK_MODULE} v0.3.1\n`);
+  const gomod = join(outDir, 'go.mod');
+  if (!existsSync(gomod)) {
+    writeFileSync(gomod, `module fnplay.local/function\n\ngo 1.19\n\nrequire ${SDK_MODULE} v0.3.1\n`);
+  } else {
+    // Newer Go writes `go 1.21.0` and `toolchain` lines, which older toolchains refuse to read.
+    writeFileSync(gomod, readFileSync(gomod, 'utf8').replace(/^go (\d+\.\d+)\.\d+\s*$/m, 'go $1').replace(/^toolchain .*$/m, ''));
   }
   // 2. the SDK resolves to fnplay's own, unless the user vendored one (then theirs is used)
   if (!vendored) {
     await run('go', ['mod', 'edit', `-require=${SDK_MODULE}@v0.3.1`, `-replace=${SDK_MODULE}=${SDK_DIR}`], outDir, opts.cacheDir);
   }
   // 3. build, offline
-  const args = ['build', '-trimpath', vendored ? '-mod=vendor' : '-mod=mod', '-o', join(outDir, opts.handler), '.'];
+  // -trimpath: panic paths relative to the module, as on FC; -buildvcs=false: code may sit in a git checkout.
+  const args = ['build', '-trimpath', '-buildvcs=false', vendored ? '-mod=vendor' : '-mod=mod', '-o', join(outDir, opts.handler), '.'];
   await run('go', args, outDir, opts.cacheDir);
 }
 
@@ -72,6 +77,7 @@ function run(cmd: string, args: string[], cwd: string, cacheDir: string): Promis
         GOPROXY: 'off',
         GOSUMDB: 'off',
         GOFLAGS: '',
+        GOWORK: 'off',
         GOTOOLCHAIN: 'local',
         CGO_ENABLED: '0',
         GOOS: 'linux',
