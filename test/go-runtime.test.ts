@@ -193,6 +193,14 @@ describe.skipIf(!hasGo)('go1', () => {
       await svc.client.createFunction('go', { functionName: 'prebuilt', runtime: 'go1', handler: 'bin/main', code: { zipFile: z1 }, environmentVariables: { KIND: 'in-out' } });
       await until(async () => (await accel('prebuilt')).status !== 'Preparing', 'preparation');
       expect(JSON.parse((await call('prebuilt', '{"name":"bin"}')).data)).toEqual({ greeting: 'hello bin' });
+      // build-fc-zip's layout: the executable under its own name, and a `bootstrap` symlink to it.
+      const JSZip = (await import('jszip')).default;
+      const linked = new JSZip();
+      linked.file('hello', Buffer.from(linux, 'base64'), { unixPermissions: 0o100777, binary: true });
+      linked.file('bootstrap', 'hello', { unixPermissions: 0o120777 });
+      const linkedZip = (await linked.generateAsync({ type: 'nodebuffer', platform: 'UNIX' })).toString('base64');
+      await svc.client.createFunction('go', { functionName: 'linked', runtime: 'go1', handler: 'main', code: { zipFile: linkedZip }, environmentVariables: { KIND: 'in-out' } });
+      expect(JSON.parse((await call('linked', '{"name":"link"}')).data)).toEqual({ greeting: 'hello link' });
       await svc.client.createFunction('go', { functionName: 'arm', runtime: 'go1', handler: 'bin/main', code: { zipFile: await zipBinary(arm) }, environmentVariables: { KIND: 'in-out' } });
       const r = await invoke(svc, 'go', 'arm');
       expect(!r.ok && r.error.code).toBe('CAExited');
