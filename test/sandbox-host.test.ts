@@ -107,8 +107,12 @@ describe('what an instance can learn of the host', () => {
     expect(await auto.exited).toBe(0);
   });
 
-  it('isolates instances for a user without privileges too (user namespaces, no cgroup)', async () => {
-    if (process.getuid?.() !== 0 || !existsSync('/usr/bin/su')) return void console.warn('needs root to switch to nobody: skipped');
+  it('isolates instances for a user without privileges too (user namespaces, no cgroup)', async (ctx) => {
+    if (process.getuid?.() !== 0 || !existsSync('/usr/bin/su')) return ctx.skip('needs root to switch to nobody: skipped');
+    // nobody must be able to read this checkout, and user namespaces must be open to it.
+    const can = (cmd: string) => spawnSync('su', ['-s', '/bin/sh', 'nobody', '-c', cmd]).status === 0;
+    if (!can(`test -r '${join(ROOT, 'bin/fnplay.js')}' && test -r '${join(ROOT, 'node_modules/tsx/package.json')}'`)) return ctx.skip(`nobody cannot read ${ROOT}: skipped`);
+    if (!can('bwrap --unshare-user --ro-bind / / true')) return ctx.skip('user namespaces are closed to nobody here: skipped');
     const svc = startCli([], { asUser: 'nobody' });
     const endpoint = await svc.url;
     expect(endpoint).toMatch(/^http/);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { reapLeftovers } from '../leftovers.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,15 @@ const NODE_MODULES_DIR = join(HERE, '..', '..', '..', '..', 'node_modules');
 const INIT_SCRIPT = join(HERE, 'instance-init.sh');
 
 export class SandboxUnavailable extends Error {}
+
+function tunUsable(): boolean {
+  try {
+    accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function which(cmd: string): string | null {
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
@@ -62,13 +71,14 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
   if (problem && opts.mode === 'on') throw new SandboxUnavailable(`--sandbox on, but ${problem}. Install the Debian packages bubblewrap and socat, or start with --sandbox auto.`);
 
   const cgroups = problem ? null : findCgroupRoot(opts.dataDir);
-  const slirp = problem ? null : which('slirp4netns');
+  // slirp4netns needs the TUN device; without it every attach would fail, so say so once instead.
+  const slirp = problem || !tunUsable() ? null : which('slirp4netns');
   const status: SandboxStatus = { kind: problem ? 'none' : 'bwrap', cgroup: cgroups?.version ?? 'none', network: slirp ? 'slirp4netns' : 'none', notices };
   if (problem) {
     notices.push(`Instances are not isolated: ${problem}. They run as your user in your environment: a function can read your files and the service's. Install bubblewrap and socat (Debian: apt install bubblewrap socat) for one sandbox per instance.`);
   } else {
     if (!cgroups) notices.push('No writable cgroup: memory is sampled from /proc (a fast allocation can pass the limit briefly), freezing uses SIGSTOP, and the per-instance process limit is not enforced. On cgroup v2, start fnplay in a delegated scope (systemd-run --user --scope -p Delegate=yes npm start) to get them.');
-    if (!slirp) notices.push('slirp4netns is not installed: instances have loopback only, whatever internetAccess says (Debian: apt install slirp4netns).');
+    if (!slirp) notices.push(which('slirp4netns') ? 'The TUN device (/dev/net/tun) is not usable here: instances have loopback only, whatever internetAccess says.' : 'slirp4netns is not installed: instances have loopback only, whatever internetAccess says (Debian: apt install slirp4netns).');
   }
 
   const launchers = cgroups ? createLauncherPool(cgroups) : null;
