@@ -64,27 +64,28 @@ export async function buildGo(sourceDir: string, outDir: string, opts: { handler
   await run('go', args, outDir, opts.cacheDir);
 }
 
+/** The environment of every go command fnplay runs: offline, linux/amd64 without cgo, caches under `cacheDir`. */
+export function offlineGoEnv(cacheDir: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: cacheDir,
+    GOCACHE: join(cacheDir, 'build'),
+    GOPATH: join(cacheDir, 'path'),
+    GOMODCACHE: join(cacheDir, 'mod'),
+    GOPROXY: 'off',
+    GOSUMDB: 'off',
+    GOFLAGS: '',
+    GOWORK: 'off',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+    GOOS: 'linux',
+    GOARCH: 'amd64',
+  };
+}
+
 function run(cmd: string, args: string[], cwd: string, cacheDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: cacheDir,
-        GOCACHE: join(cacheDir, 'build'),
-        GOPATH: join(cacheDir, 'path'),
-        GOMODCACHE: join(cacheDir, 'mod'),
-        GOPROXY: 'off',
-        GOSUMDB: 'off',
-        GOFLAGS: '',
-        GOWORK: 'off',
-        GOTOOLCHAIN: 'local',
-        CGO_ENABLED: '0',
-        GOOS: 'linux',
-        GOARCH: 'amd64',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(cmd, args, { cwd, env: offlineGoEnv(cacheDir), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const take = (c: Buffer) => {
       if (out.length < MAX_OUTPUT) out += c.toString('utf8');
