@@ -10,6 +10,7 @@ import { LogsView } from './observe/LogsView.tsx';
 import { InstancesView } from './observe/InstancesView.tsx';
 import { HistoryView } from './observe/HistoryView.tsx';
 import { AccelerationBadge } from './observe/AccelerationBadge.tsx';
+import { BuildOutput } from './observe/BuildOutput.tsx';
 import { useWorkspace } from './workspace/store.ts';
 import { SandboxNotice } from './SandboxNotice.tsx';
 
@@ -42,7 +43,7 @@ export function App() {
       <SandboxNotice />
       <Group orientation="horizontal" className="main">
         <Panel id="code" defaultSize="42" minSize="20">
-          <EditorPane />
+          <EditorPane below={<BuildOutput />} />
         </Panel>
         <Separator className="sep-v" />
         <Panel id="config" defaultSize="24" minSize="16">

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filesToZip, zipToFiles } from '../workspace/zip.ts';
@@ -58,6 +58,21 @@ describe('EditorPane', () => {
     await user.click(screen.getByRole('button', { name: 'Use template' }));
     expect(workspace().manifest).toMatchObject({ runtime: 'nodejs20', functionType: 'http', httpMethods: ['GET', 'POST'], handler: 'index.handler' });
     expect(workspace().files['index.js'].content).toContain('(request, response, context)');
+  });
+
+  it('loads the Go templates from their group: main.go, shown as Go, runtime go1 with handler main', async () => {
+    const user = userEvent.setup();
+    render(<EditorPane below={<p>below the editor</p>} />);
+    const go = within(screen.getByLabelText('Template')).getByRole('group', { name: 'Go' });
+    expect(within(go).getAllByRole('option').map((o) => o.textContent)).toEqual(['Go event function', 'Go HTTP function', 'Go with Initializer + PreStop']);
+    await user.selectOptions(screen.getByLabelText('Template'), 'Go with Initializer + PreStop');
+    await user.click(screen.getByRole('button', { name: 'Use template' }));
+    expect(Object.keys(workspace().files)).toEqual(['main.go']);
+    expect(workspace().openFile).toBe('main.go');
+    expect(workspace().manifest).toMatchObject({ runtime: 'go1', handler: 'main', functionType: 'event', initializer: 'initialize', preStopHandler: 'preStop', serviceName: 'svc', functionName: 'my-fn' });
+    expect(screen.getByText('main.go', { selector: '.editor-file-path' })).toBeVisible();
+    expect(screen.getByText('go', { selector: '.editor-file-lang' })).toBeVisible();
+    expect(screen.getByRole('region', { name: 'Code' })).toContainElement(screen.getByText('below the editor'));
   });
 
   it('uploads a zip: its files (and exec bits) replace the workspace, the manifest stays', async () => {

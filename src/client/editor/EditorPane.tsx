@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useWorkspace } from '../workspace/store.ts';
 import { CodeEditor } from './CodeEditor.tsx';
 import { isDirty, useDeployedSnapshot } from './deployed-snapshot.ts';
@@ -25,8 +26,11 @@ function OpenFileBar() {
   );
 }
 
-/** The code of the function: a file tree, the open file in Monaco, templates and zip import/export. */
-export function EditorPane() {
+/**
+ * The code of the function: a file tree, the open file in Monaco, templates and zip import/export.
+ * `below` goes under the editor (the app puts the build output there).
+ */
+export function EditorPane({ below }: { below?: ReactNode } = {}) {
   return (
     <section aria-label="Code" className="editor-pane">
       <div className="editor-toolbar">
@@ -40,6 +44,7 @@ export function EditorPane() {
         <div className="editor-main">
           <OpenFileBar />
           <CodeEditor />
+          {below}
         </div>
       </div>
     </section>

@@ -5,6 +5,7 @@ import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts
 const GROUPS = [
   { label: 'Node.js', match: (runtime: string) => runtime.startsWith('nodejs') },
   { label: 'Custom Runtime', match: (runtime: string) => runtime.startsWith('custom') },
+  { label: 'Go', match: (runtime: string) => runtime === 'go1' },
 ];
 
 /** Replaces the workspace's files and runtime settings with a starting template. */

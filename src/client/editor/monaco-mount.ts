@@ -1,7 +1,9 @@
 import type * as Monaco from 'monaco-editor/editor';
 import { useWorkspace } from '../workspace/store.ts';
+import { useBuildProblems, type BuildProblem } from './build-problems.ts';
 import { createModelSync } from './monaco-models.ts';
 import { monaco, THEME } from './monaco-setup.ts';
+import { useEditorReveal } from './reveal.ts';
 
 export interface MountedEditor {
   dispose(): void;
@@ -58,22 +60,74 @@ export function mountEditor(host: HTMLElement): MountedEditor {
     editor.updateOptions({ ariaLabel: model ? `Editor: ${path}` : 'Editor: no file open', readOnly: !model });
   }
 
+  // A place asked for from outside (a compiler line): taken once its file is the one shown.
+  function reveal() {
+    const target = useEditorReveal.getState().target;
+    const model = editor.getModel();
+    if (!target || !model || shownPath.current !== target.path) return;
+    useEditorReveal.getState().take();
+    const lineNumber = Math.min(Math.max(1, target.line), model.getLineCount());
+    const column = Math.min(Math.max(1, target.column), model.getLineMaxColumn(lineNumber));
+    editor.setPosition({ lineNumber, column });
+    editor.revealLineInCenter(lineNumber);
+    editor.focus();
+  }
+
+  // The build's problems as markers. Set on a model once per list (and on models made later), not
+  // on every sync: Monaco moves markers with the user's edits, which a re-set would undo.
+  const marked = new WeakSet<Monaco.editor.ITextModel>();
+  function mark(problems: readonly BuildProblem[], files: Record<string, unknown>, all: boolean) {
+    for (const path of Object.keys(files)) {
+      const model = models.get(path);
+      if (!model || (!all && marked.has(model))) continue;
+      marked.add(model);
+      monaco.editor.setModelMarkers(model, 'build', problems.filter((p) => p.path === path).map((p) => markerOf(model, p)));
+    }
+  }
+
   show(useWorkspace.getState().openFile);
+  reveal();
+  mark(useBuildProblems.getState().problems, useWorkspace.getState().files, true);
 
   const unsubscribe = useWorkspace.subscribe((s, prev) => {
     if (s.files !== prev.files) {
       models.sync(s.files);
       for (const path of viewStates.keys()) if (!(path in s.files)) viewStates.delete(path);
+      mark(useBuildProblems.getState().problems, s.files, false);
     }
     // Also when the shown model went away or came back (a rename keeps openFile but changes models).
-    if (s.openFile !== prev.openFile || editor.getModel() !== (models.get(s.openFile) ?? null)) show(s.openFile);
+    if (s.openFile !== prev.openFile || editor.getModel() !== (models.get(s.openFile) ?? null)) {
+      show(s.openFile);
+      reveal();
+    }
   });
+  const unsubscribeReveal = useEditorReveal.subscribe(reveal);
+  const unsubscribeProblems = useBuildProblems.subscribe((s) => mark(s.problems, useWorkspace.getState().files, true));
 
   return {
     dispose() {
       unsubscribe();
+      unsubscribeReveal();
+      unsubscribeProblems();
       editor.dispose();
       models.dispose();
     },
+  };
+}
+
+/** A compiler line as a marker: the word it points at underlined, or the rest of the line. */
+function markerOf(model: Monaco.editor.ITextModel, p: BuildProblem): Monaco.editor.IMarkerData {
+  const line = Math.min(Math.max(1, p.line), model.getLineCount());
+  const column = Math.min(Math.max(1, p.column), model.getLineMaxColumn(line));
+  const word = model.getWordAtPosition({ lineNumber: line, column });
+  const endColumn = word && word.startColumn === column ? word.endColumn : model.getLineMaxColumn(line);
+  return {
+    severity: monaco.MarkerSeverity.Error,
+    source: 'go build',
+    message: p.message,
+    startLineNumber: line,
+    startColumn: column,
+    endLineNumber: line,
+    endColumn: Math.max(endColumn, column + 1),
   };
 }

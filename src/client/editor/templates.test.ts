@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts';
 
@@ -27,7 +27,14 @@ const freePort = () =>
 
 describe('templates', () => {
   it('each has files, and a handler its runtime can find', () => {
-    expect(TEMPLATES.map((t) => t.name)).toEqual(['Node.js event function', 'Node.js HTTP function', 'Custom Runtime (bootstrap + server.js)']);
+    expect(TEMPLATES.map((t) => t.name)).toEqual([
+      'Node.js event function',
+      'Node.js HTTP function',
+      'Custom Runtime (bootstrap + server.js)',
+      'Go event function',
+      'Go HTTP function',
+      'Go with Initializer + PreStop',
+    ]);
     for (const t of TEMPLATES) {
       expect(Object.keys(t.files).length).toBeGreaterThan(0);
       expect(t.manifest.runtime).toBe(t.runtime);
@@ -98,6 +105,69 @@ describe('templates', () => {
     } finally {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// fnplay's own fc-runtime-go-sdk, which the service builds Go functions against.
+const SDK_DIR = resolve('src/server/runtimes/go/sdk');
+const hasGo = spawnSync('go', ['version']).status === 0;
+
+/** Builds a Go template's files the way the service does: a made-up module, the SDK replaced by fnplay's, offline. */
+function goBuild(files: Record<string, { content: string }>) {
+  const dir = mkdtempSync(join(tmpdir(), 'fnplay-go-template-'));
+  try {
+    for (const [p, f] of Object.entries(files)) writeFileSync(join(dir, p), f.content);
+    writeFileSync(
+      join(dir, 'go.mod'),
+      `module fnplay.local/function\n\ngo 1.19\n\nrequire github.com/aliyun/fc-runtime-go-sdk v0.3.1\n\nreplace github.com/aliyun/fc-runtime-go-sdk => ${SDK_DIR}\n`,
+    );
+    const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64', GOTOOLCHAIN: 'local' };
+    const r = spawnSync('go', ['build', '-o', join(dir, 'main'), '.'], { cwd: dir, env, encoding: 'utf8', timeout: 240_000 });
+    return { ok: r.status === 0 && existsSync(join(dir, 'main')), output: `${r.stdout}${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('Go templates', () => {
+  const GO = ['go-event', 'go-http', 'go-lifecycle'].map((id) => templateById(id)!);
+
+  it('are main.go alone, for runtime go1, whose handler is the executable main', () => {
+    for (const t of GO) {
+      expect(Object.keys(t.files)).toEqual(['main.go']);
+      expect(t.manifest).toMatchObject({ runtime: 'go1', handler: 'main' });
+      expect(t.files['main.go'].content).toMatch(/^package main\n/);
+      expect(t.files['main.go'].content).toContain('"github.com/aliyun/fc-runtime-go-sdk/fc"');
+    }
+  });
+
+  it('start an event handler, an HTTP handler, and one with both hooks set in the manifest', () => {
+    const [event, http, lifecycle] = GO;
+    expect(event.manifest).toMatchObject({ functionType: 'event' });
+    expect(event.files['main.go'].content).toContain('fc.Start(HandleRequest)');
+    expect(http.manifest).toMatchObject({ functionType: 'http', httpMethods: ['GET', 'POST'], httpAuthType: 'anonymous' });
+    expect(http.files['main.go'].content).toContain('fc.StartHttp(HandleHttpRequest)');
+    // FC calls a hook only when its handler is set; both are registered before fc.Start.
+    expect(lifecycle.manifest).toMatchObject({ functionType: 'event', initializer: 'initialize', preStopHandler: 'preStop' });
+    expect(lifecycle.manifest.preFreezeHandler ?? '').toBe('');
+    const code = lifecycle.files['main.go'].content;
+    expect(code.indexOf('fc.RegisterInitializerFunction(initialize)')).toBeGreaterThan(0);
+    expect(code.indexOf('fc.RegisterPreStopFunction(preStop)')).toBeLessThan(code.indexOf('fc.Start(HandleRequest)'));
+  });
+
+  it('loading one replaces the hooks of the template before', () => {
+    const hooks = templateLoad(templateById('go-lifecycle')!, { serviceName: 's', functionName: 'f' });
+    expect(hooks.manifest).toMatchObject({ initializer: 'initialize', preStopHandler: 'preStop' });
+    const plain = templateLoad(templateById('go-event')!, { serviceName: 's', functionName: 'f' });
+    expect(plain.manifest.initializer).toBeUndefined(); // the store fills the default, ''
+  });
+
+  it.skipIf(!hasGo || !existsSync(join(SDK_DIR, 'go.mod')))('each builds against fnplay\'s SDK, offline', () => {
+    for (const t of GO) {
+      const r = goBuild(t.files);
+      expect(r.output, t.id).toBe('');
+      expect(r.ok, t.id).toBe(true);
     }
   });
 });

@@ -6,6 +6,9 @@ import { useWorkspace } from '../workspace/store.ts';
 import { useSession } from './session.ts';
 import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
 import { makeRecord } from '../mocks/fixtures.ts';
+import { fcError, makeFunctionView } from '../mocks/handlers.ts';
+import { useLive } from '../api/live.ts';
+import { act } from '@testing-library/react';
 import { InvokePanel } from './InvokePanel.tsx';
 
 const server = useMockApi();
@@ -94,5 +97,77 @@ describe('InvokePanel', () => {
     expect(screen.getByText('URL (custom domain demo.example.com)')).toBeVisible();
     expect(screen.getByLabelText('curl')).toHaveTextContent(`curl -i 'http://demo.example.com.localhost:7070/items?q=a%20b'`);
     expect(screen.getByRole('button', { name: 'Copy curl' })).toBeEnabled();
+  });
+
+  describe('while Go source builds', () => {
+    const goView = (accelerationInfo: { status: 'Preparing' | 'Ready' | 'Failed'; reason?: string }) => HttpResponse.json(makeFunctionView({ runtime: 'go1', handler: 'main', accelerationInfo }));
+    const liveReady = () => act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Ready', reason: null }));
+    const answer = () => HttpResponse.json({ statusCode: 200, headers: {}, bodyBase64: btoa('"hello"'), record: makeRecord() });
+    const NOT_READY = "the function's code is being prepared (built); invoke again once accelerationInfo.status is Ready";
+
+    it('waits for the build a deploy started, showing Building…, then invokes', async () => {
+      let status: 'Preparing' | 'Ready' = 'Preparing';
+      const invokes: string[] = [];
+      server.use(
+        http.get('/api/functions/:s/:f', () => goView({ status })),
+        http.put('/api/deploy', () => goView({ status: 'Preparing' })),
+        http.post('/api/invoke/:s/:f', () => (invokes.push(status), status === 'Ready' ? answer() : fcError(503, 'CodeNotReady', NOT_READY))),
+      );
+      useWorkspace.getState().setManifest({ runtime: 'go1', handler: 'main' });
+      renderWithQuery(<InvokePanel />);
+      await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));
+      expect(await screen.findByRole('button', { name: 'Building…' })).toBeDisabled();
+      expect(screen.getByRole('status')).toHaveTextContent('being built');
+      expect(invokes).toEqual([]);
+
+      status = 'Ready';
+      liveReady();
+      await waitFor(() => expect(useSession.getState().result?.bodyBase64).toBe(btoa('"hello"')));
+      expect(invokes).toEqual(['Ready']);
+      expect(screen.getByRole('button', { name: 'Invoke' })).toBeEnabled();
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    it('on CodeNotReady (a build that began after the check) waits for Ready and tries once more', async () => {
+      let status: 'Preparing' | 'Ready' = 'Ready';
+      const invokes: string[] = [];
+      server.use(
+        http.get('/api/functions/:s/:f', () => goView({ status })),
+        http.put('/api/deploy', () => goView({ status: 'Ready' })),
+        http.post('/api/invoke/:s/:f', () => {
+          invokes.push(status);
+          if (invokes.length > 1) return answer();
+          status = 'Preparing'; // another tab deployed new source just now
+          return fcError(503, 'CodeNotReady', NOT_READY);
+        }),
+      );
+      useWorkspace.getState().setManifest({ runtime: 'go1', handler: 'main' });
+      renderWithQuery(<InvokePanel />);
+      await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));
+      expect(await screen.findByRole('button', { name: 'Building…' })).toBeDisabled();
+      expect(screen.queryByRole('alert')).toBeNull();
+      status = 'Ready';
+      liveReady();
+      await waitFor(() => expect(useSession.getState().result?.bodyBase64).toBe(btoa('"hello"')));
+      expect(invokes).toHaveLength(2);
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    it('says the build failed, pointing at the build output, without invoking', async () => {
+      let invokes = 0;
+      server.use(
+        http.get('/api/functions/:s/:f', () => goView({ status: 'Failed', reason: 'go build failed:\n./main.go:1:1: x' })),
+        http.put('/api/deploy', () => HttpResponse.json({})),
+        http.post('/api/invoke/:s/:f', () => (invokes++, answer())),
+      );
+      useWorkspace.getState().setManifest({ runtime: 'go1', handler: 'main' });
+      renderWithQuery(<InvokePanel />);
+      await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('CodeNotReady');
+      expect(alert).toHaveTextContent('Build output');
+      expect(alert).not.toHaveTextContent('main.go');
+      expect(invokes).toBe(0);
+    });
   });
 });

@@ -89,10 +89,15 @@ export function InvokePanel() {
           {phase === 'deploying' ? 'Deploying…' : 'Deploy'}
         </button>
         <button type="button" className="btn btn-primary" onClick={() => void invoke()} disabled={busy} title="Ctrl/Cmd+Enter">
-          {phase === 'invoking' ? 'Invoking…' : 'Invoke'}
+          {phase === 'invoking' ? 'Invoking…' : phase === 'building' ? 'Building…' : 'Invoke'}
         </button>
         <span className="hint kbd">Ctrl+Enter</span>
       </div>
+      {phase === 'building' && (
+        <p role="status" className="hint invoke-building">
+          The code is being built. The invocation runs once the build is ready.
+        </p>
+      )}
       {error && (
         <div role="alert" className="action-error">
           <strong>{error.code}</strong> {error.message}

@@ -5,7 +5,8 @@ export type ActionError = { action: 'deploy' | 'invoke'; code: string; message: 
 
 /** The state of the current deploy/invoke round; what Result and Execution summary show. */
 interface SessionState {
-  phase: 'idle' | 'deploying' | 'invoking';
+  /** building: an invoke found the code still being built (Go) and waits to try again */
+  phase: 'idle' | 'deploying' | 'invoking' | 'building';
   result: PlaygroundInvokeResponse | null;
   error: ActionError | null;
   /** a request picked in History; Result, summary and logs follow it */

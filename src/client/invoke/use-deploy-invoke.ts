@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client.ts';
+import { queryKeys } from '../observe/queries.ts';
 import { deployRequestOf } from '../workspace/deploy-request.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { filesToZip, toBase64 } from '../workspace/zip.ts';
@@ -8,6 +9,9 @@ import { useDeployedSnapshot } from '../editor/deployed-snapshot.ts';
 import { describeManifestErrors, validateManifest } from '../manifest/validate-manifest.ts';
 import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
 import { useSession, type ActionError } from './session.ts';
+import { waitForBuild } from './wait-for-build.ts';
+
+const BUILD_FAILED = "the function's code failed to build, so it cannot run: the compiler's output is in Build output, under the editor";
 
 /** FC puts the field first in InvalidArgument messages (`memorySize: must be …`): point the form at it. */
 function toActionError(action: ActionError['action'], err: unknown): ActionError {
@@ -59,18 +63,40 @@ export function useDeployInvoke() {
     if (!(await deploy())) return;
     const ws = useWorkspace.getState();
     const { serviceName, functionName, functionType } = ws.manifest;
+    const send = () =>
+      functionType === 'http'
+        ? api.invokeHttp(serviceName, functionName, {
+            method: ws.httpRequest.method,
+            path: ws.httpRequest.path || '/',
+            query: ws.httpRequest.query.filter(([k]) => k),
+            headers: ws.httpRequest.headers.filter(([k]) => k),
+            bodyBase64: btoa(unescape(encodeURIComponent(ws.httpRequest.body))),
+          })
+        : api.invokeEvent(serviceName, functionName, ws.payload);
+    // Code that is built (Go source) runs once built: wait here rather than be told CodeNotReady.
+    const untilBuilt = async () => {
+      let waited = false;
+      const onWait = () => ((waited = true), useSession.getState().set({ phase: 'building' }));
+      const build = await waitForBuild(serviceName, functionName, { onWait });
+      // the badge and build output may have missed the end of it (an event stream that was down)
+      if (waited) void queryClient.invalidateQueries({ queryKey: queryKeys.fn(serviceName, functionName) });
+      // the compiler's output is in the build output, not worth repeating here
+      if (build.status === 'Failed') throw new ApiError(503, 'CodeNotReady', BUILD_FAILED);
+      useSession.getState().set({ phase: 'invoking' });
+    };
     useSession.getState().set({ phase: 'invoking', error: null, selectedRequestId: null });
     try {
-      const result =
-        functionType === 'http'
-          ? await api.invokeHttp(serviceName, functionName, {
-              method: ws.httpRequest.method,
-              path: ws.httpRequest.path || '/',
-              query: ws.httpRequest.query.filter(([k]) => k),
-              headers: ws.httpRequest.headers.filter(([k]) => k),
-              bodyBase64: btoa(unescape(encodeURIComponent(ws.httpRequest.body))),
-            })
-          : await api.invokeEvent(serviceName, functionName, ws.payload);
+      // 1. a deploy of Go source has started its build
+      if (ws.manifest.runtime === 'go1') await untilBuilt();
+      let result;
+      try {
+        result = await send();
+      } catch (err) {
+        // 2. a build that began after the check (a deploy from elsewhere): wait for it, then once more
+        if (!(err instanceof ApiError && err.code === 'CodeNotReady')) throw err;
+        await untilBuilt();
+        result = await send();
+      }
       useSession.getState().set({ phase: 'idle', result });
       void queryClient.invalidateQueries({ queryKey: ['invocations', serviceName, functionName] });
     } catch (err) {

@@ -2,6 +2,7 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useSession } from '../invoke/session.ts';
+import { RUNTIMES } from '../../shared/function-config.ts';
 import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { ManifestDraft } from '../workspace/types.ts';
@@ -60,6 +61,26 @@ describe('ManifestForm editing', () => {
     expect(form.getByLabelText('Listening port')).toHaveAccessibleDescription('must be at most 65535');
     await user.selectOptions(form.getByLabelText('Runtime'), 'nodejs20');
     expect(form.queryByLabelText('Command')).not.toBeInTheDocument();
+  });
+
+  it('lists every runtime the service accepts, Go included', () => {
+    const { form } = setup();
+    const runtime = form.getByLabelText('Runtime');
+    expect(within(runtime).getAllByRole('option').map((o) => o.textContent)).toEqual([...RUNTIMES]);
+    expect(within(runtime).getByRole('group', { name: 'Go' })).toContainElement(within(runtime).getByRole('option', { name: 'go1' }));
+  });
+
+  it('switches the default handler with the runtime, and keeps one the user typed', async () => {
+    const { user, form } = setup();
+    await user.selectOptions(form.getByLabelText('Runtime'), 'go1');
+    expect(manifest()).toMatchObject({ runtime: 'go1', handler: 'main' });
+    expect(form.getByLabelText('Handler')).toHaveAttribute('placeholder', 'main');
+    expect(form.getByRole('group', { name: 'Lifecycle hooks' })).toHaveTextContent(/fc\.Register…Function/);
+    await user.selectOptions(form.getByLabelText('Runtime'), 'nodejs18');
+    expect(manifest().handler).toBe('index.handler');
+    await retype(user, form.getByLabelText('Handler'), 'src/app.main');
+    await user.selectOptions(form.getByLabelText('Runtime'), 'go1');
+    expect(manifest().handler).toBe('src/app.main');
   });
 
   it('shows the HTTP trigger settings only for HTTP functions', async () => {

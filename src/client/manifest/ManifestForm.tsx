@@ -1,5 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
-import { isCustomRuntime, type Runtime } from '../../shared/function-config.ts';
+import { isCustomRuntime } from '../../shared/function-config.ts';
+import { handlerAfterSwitch, namingOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { FunctionType, HttpMethod } from '../workspace/types.ts';
 import { EnvVarTable } from './EnvVarTable.tsx';
@@ -9,10 +10,10 @@ import { useDeployFieldError } from './use-deploy-field-error.ts';
 import { validateManifest } from './validate-manifest.ts';
 import './manifest.css';
 
-const RUNTIME_OPTIONS = [
-  { group: 'Node.js', options: [['nodejs20', 'nodejs20'], ['nodejs18', 'nodejs18'], ['nodejs16', 'nodejs16']] },
-  { group: 'Custom runtime', options: [['custom', 'custom'], ['custom.debian10', 'custom.debian10']] },
-] as const satisfies { group: string; options: readonly (readonly [Runtime, string])[] }[];
+// Every runtime the service accepts (RUNTIMES), grouped by language.
+const RUNTIME_OPTIONS = runtimeGroups();
+const HOOKS_HINT = 'An empty handler turns the hook off.';
+const GO_HOOKS_HINT = ' Go runs the function registered with fc.Register…Function: any name turns it on.';
 const FUNCTION_TYPES = [['event', 'Event'], ['http', 'HTTP']] as const satisfies readonly (readonly [FunctionType, string])[];
 const AUTH_TYPES = [['anonymous', 'anonymous'], ['function', 'function']] as const;
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
@@ -30,6 +31,7 @@ export function ManifestForm() {
   // the form's own message wins: it describes what the field holds now
   const errors = { ...useDeployFieldError(m), ...local };
   const custom = isCustomRuntime(m.runtime);
+  const naming = namingOf(m.runtime);
 
   return (
     <section aria-label="Manifest" className="pane manifest">
@@ -45,11 +47,11 @@ export function ManifestForm() {
               <TextField field="functionName" value={m.functionName} onChange={(functionName) => setManifest({ functionName })} />
             </div>
             <div className="field-row">
-              <SelectField field="runtime" value={m.runtime} options={RUNTIME_OPTIONS} onChange={(runtime) => setManifest({ runtime })} />
+              <SelectField field="runtime" value={m.runtime} options={RUNTIME_OPTIONS} onChange={(runtime) => setManifest({ runtime, handler: handlerAfterSwitch(m.handler, m.runtime, runtime) })} />
               <SelectField field="functionType" value={m.functionType} options={FUNCTION_TYPES} onChange={(functionType) => setManifest({ functionType })} />
             </div>
             <div className="field-row">
-              <TextField field="handler" value={m.handler} placeholder="index.handler" onChange={(handler) => setManifest({ handler })} />
+              <TextField field="handler" value={m.handler} placeholder={naming.handler} onChange={(handler) => setManifest({ handler })} />
               <TextField field="description" value={m.description} mono={false} onChange={(description) => setManifest({ description })} />
             </div>
           </Group>
@@ -64,17 +66,17 @@ export function ManifestForm() {
             </div>
           </Group>
 
-          <Group title="Lifecycle hooks" hint="An empty handler turns the hook off.">
+          <Group title="Lifecycle hooks" hint={HOOKS_HINT + (m.runtime === 'go1' ? GO_HOOKS_HINT : '')}>
             <div className="field-row">
-              <TextField field="initializer" value={m.initializer} placeholder="index.initializer" onChange={(initializer) => setManifest({ initializer })} />
+              <TextField field="initializer" value={m.initializer} placeholder={naming.initializer} onChange={(initializer) => setManifest({ initializer })} />
               <NumberField field="initializationTimeout" value={m.initializationTimeout} min={1} max={300} onChange={(initializationTimeout) => setManifest({ initializationTimeout })} />
             </div>
             <div className="field-row">
-              <TextField field="instanceLifecycleConfig.preFreeze.handler" value={m.preFreezeHandler} placeholder="index.preFreeze" onChange={(preFreezeHandler) => setManifest({ preFreezeHandler })} />
+              <TextField field="instanceLifecycleConfig.preFreeze.handler" value={m.preFreezeHandler} placeholder={naming.preFreeze} onChange={(preFreezeHandler) => setManifest({ preFreezeHandler })} />
               <NumberField field="instanceLifecycleConfig.preFreeze.timeout" value={m.preFreezeTimeout} min={1} max={90} onChange={(preFreezeTimeout) => setManifest({ preFreezeTimeout })} />
             </div>
             <div className="field-row">
-              <TextField field="instanceLifecycleConfig.preStop.handler" value={m.preStopHandler} placeholder="index.preStop" onChange={(preStopHandler) => setManifest({ preStopHandler })} />
+              <TextField field="instanceLifecycleConfig.preStop.handler" value={m.preStopHandler} placeholder={naming.preStop} onChange={(preStopHandler) => setManifest({ preStopHandler })} />
               <NumberField field="instanceLifecycleConfig.preStop.timeout" value={m.preStopTimeout} min={1} max={90} onChange={(preStopTimeout) => setManifest({ preStopTimeout })} />
             </div>
           </Group>

@@ -80,6 +80,15 @@ describe('s.yaml round trip', () => {
     expect(roundTrip(http)).toEqual(http);
   });
 
+  it('round-trips a Go function with its hooks', () => {
+    const go: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: 'go1', handler: 'main', initializer: 'initialize', preStopHandler: 'preStop', functionType: 'http' };
+    const props = parse(manifestToSYaml(go)).services.hello.props;
+    expect(props.function).toMatchObject({ runtime: 'go1', handler: 'main', initializer: 'initialize', instanceLifecycleConfig: { preStop: { handler: 'preStop' } } });
+    // Custom runtime settings are only for custom runtimes.
+    expect(props.function).not.toHaveProperty('customRuntimeConfig');
+    expect(roundTrip(go)).toEqual(go);
+  });
+
   it('restores the defaults, and hooks with a timeout but no handler', () => {
     expect(roundTrip(DEFAULT_MANIFEST)).toEqual(DEFAULT_MANIFEST);
     const hooks: ManifestDraft = { ...DEFAULT_MANIFEST, preStopTimeout: 40, initializationTimeout: 9 };
@@ -103,6 +112,11 @@ ${extra}`;
   it('fills what a hand-written file leaves out with defaults and reads scalar env values as text', () => {
     const m = sYamlToManifest(minimal('name: fn\nruntime: nodejs20\ninitializer:\nenvironmentVariables:\n  PORT: 8080\n  DEBUG: true'));
     expect(m).toEqual({ ...DEFAULT_MANIFEST, serviceName: 'svc', functionName: 'fn', environmentVariables: [['PORT', '8080'], ['DEBUG', 'true']] });
+  });
+
+  it('reads runtime go1, whose handler defaults to the executable main', () => {
+    expect(sYamlToManifest(minimal('name: fn\nruntime: go1'))).toEqual({ ...DEFAULT_MANIFEST, serviceName: 'svc', functionName: 'fn', runtime: 'go1', handler: 'main' });
+    expect(sYamlToManifest(minimal('name: fn\nruntime: go1\nhandler: bin/main'))).toMatchObject({ runtime: 'go1', handler: 'bin/main' });
   });
 
   it('reads an upper-case HTTP trigger and a command written as one string', () => {

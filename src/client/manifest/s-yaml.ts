@@ -2,6 +2,7 @@ import { Document, parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { httpTriggerConfig, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
 import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import { defaultHandlerOf } from '../workspace/runtime-defaults.ts';
 import type { HttpMethod, ManifestDraft } from '../workspace/types.ts';
 import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
 
@@ -98,7 +99,7 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     functionName: f.name,
     description: f.description ?? D.description,
     runtime: f.runtime as Runtime,
-    handler: f.handler ?? D.handler,
+    handler: f.handler ?? defaultHandlerOf(f.runtime),
     functionType: http ? 'http' : 'event',
     memorySize: f.memorySize ?? D.memorySize,
     timeout: f.timeout ?? D.timeout,

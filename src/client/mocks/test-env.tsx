@@ -4,6 +4,8 @@ import { render } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useLive } from '../api/live.ts';
+import { useBuildProblems } from '../editor/build-problems.ts';
+import { useEditorReveal } from '../editor/reveal.ts';
 import { useSession } from '../invoke/session.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { handlers } from './handlers.ts';
@@ -28,6 +30,8 @@ export function useMockApi() {
 export function resetStores() {
   useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null });
   useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
+  useBuildProblems.setState({ problems: [] });
+  useEditorReveal.setState({ target: null });
   useWorkspace.setState(useWorkspace.getInitialState(), true);
   useWorkspace.getState().setManifest({ serviceName: SERVICE, functionName: FUNCTION });
 }

@@ -28,6 +28,15 @@ describe('AccelerationBadge', () => {
     expect(screen.getByText('bootstrap is not executable')).toBeVisible();
   });
 
+  it("shows a build's first compiler error beside the badge, and all of its output in the title", async () => {
+    serveStatus({ status: 'Failed', reason: 'go build failed:\n# fnplay.local/function\n./main.go:3:1: undefined: x\n./main.go:4:1: undefined: y' });
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Failed$/));
+    expect(screen.getByText('main.go:3: undefined: x')).toBeVisible();
+    expect(screen.queryByText(/undefined: y/)).toBeNull();
+    expect(badge().parentElement).toHaveAttribute('title', expect.stringContaining('./main.go:3:1: undefined: x'));
+  });
+
   it('keeps a live Ready when a stale fetch still says Preparing (they arrive in either order)', async () => {
     serveStatus({ status: 'Preparing' });
     act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Ready', reason: null }));

@@ -1,12 +1,9 @@
-import { ApiError } from '../api/client.ts';
-import { useLive } from '../api/live.ts';
-import type { AccelerationStatus } from '../../shared/observe.ts';
-import { useCurrentFunction } from './current-function.ts';
-import { useFunctionInfo } from './queries.ts';
+import { parseBuildOutput } from './build-output.ts';
+import { useAcceleration, type ShownAcceleration } from './use-acceleration.ts';
 import './observe.css';
 import './acceleration.css';
 
-type Shown = { status: AccelerationStatus | 'Not deployed' | 'Checking'; reason: string | null };
+type Shown = ShownAcceleration;
 
 const BADGE: Record<Shown['status'], string> = {
   Ready: 'badge badge-ok',
@@ -23,37 +20,34 @@ const TITLE: Record<Shown['status'], string> = {
   'Not deployed': 'This function is not deployed yet',
   Checking: 'Checking the deployed code',
 };
+// Go source is built rather than only extracted.
+const GO_TITLE: Partial<Record<Shown['status'], string>> = {
+  Preparing: 'Building the Go source. Invocations wait until the build is ready; a cold start never compiles.',
+  Ready: 'Code acceleration: ready. The Go source is built; each cold start runs the binary.',
+};
+
+/** A failure in one line: a build's first compiler error, or the reason's first line. */
+function headline(reason: string): string {
+  const first = parseBuildOutput(reason).find((l) => l.at);
+  return first ? `${first.at!.path}:${first.at!.line}: ${first.message}` : reason.split('\n')[0]!;
+}
 
 /**
- * The acceleration status of the current function's deployed code (SPEC §6). The fetched value and
- * the live events arrive in either order; for one code checksum the status only moves forward
- * (Preparing → Ready or Failed), so a live Ready/Failed for the fetched checksum wins over a
- * fetched Preparing, whichever arrived last.
+ * The acceleration status of the current function's deployed code, in the top bar. A failure's
+ * reason shows in one line here (the whole of it is in the title, and a build's output in the
+ * Build output pane).
  */
 export function AccelerationBadge() {
-  const { service, fn, key } = useCurrentFunction();
-  const info = useFunctionInfo(service, fn);
-  const live = useLive((s) => s.acceleration[key]);
-
-  // The service answers null for a function not deployed yet (a 404 from an older service means the same).
-  const notDeployed = info.data === null || (info.error instanceof ApiError && info.error.status === 404);
-  const fetched: Shown = notDeployed
-    ? { status: 'Not deployed', reason: null }
-    : info.data
-      ? { status: info.data.accelerationInfo.status, reason: info.data.accelerationInfo.reason ?? null }
-      : { status: 'Checking', reason: null };
-  const liveMovesOn = live && info.data && live.codeChecksum === info.data.codeChecksum && fetched.status === 'Preparing' && live.status !== 'Preparing';
-  // A first deploy's events can come before the refetch that finds the function.
-  const liveFirst = live && fetched.status === 'Not deployed';
-  const shown: Shown = liveMovesOn || liveFirst ? { status: live.status, reason: live.reason } : fetched;
+  const shown = useAcceleration();
   const reason = shown.status === 'Failed' ? (shown.reason ?? 'no reason given') : null;
+  const title = reason ? `${TITLE.Failed}: ${reason}` : ((shown.runtime === 'go1' ? GO_TITLE[shown.status] : undefined) ?? TITLE[shown.status]);
 
   return (
-    <span className="accel" title={reason ? `${TITLE.Failed}: ${reason}` : TITLE[shown.status]}>
+    <span className="accel" title={title}>
       <span role="status" aria-label="Acceleration status" className={BADGE[shown.status]}>
         {shown.status}
       </span>
-      {reason && <span className="accel-reason">{reason}</span>}
+      {reason && <span className="accel-reason">{headline(reason)}</span>}
     </span>
   );
 }

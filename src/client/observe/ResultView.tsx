@@ -17,7 +17,7 @@ export function ResultView() {
   const shown = useShownRecord();
   const record = shown.kind === 'result' || shown.kind === 'selected' ? shown.record : null;
   const errorType = shown.kind === 'result' && result ? (header(result.headers, 'x-fc-error-type') ?? null) : (record?.errorType ?? null);
-  const busy = phase === 'invoking' ? 'Invoking…' : phase === 'deploying' ? 'Deploying…' : null;
+  const busy = phase === 'invoking' ? 'Invoking…' : phase === 'deploying' ? 'Deploying…' : phase === 'building' ? 'Waiting for the build…' : null;
 
   return (
     <section aria-label="Result" className="pane result" aria-busy={busy !== null}>

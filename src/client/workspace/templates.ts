@@ -118,6 +118,108 @@ http.createServer(async (req, res) => {
 }).listen(port, '0.0.0.0', () => console.log('listening on ' + port));
 `;
 
+// Go: the service builds main.go (with fnplay's own fc-runtime-go-sdk, offline) when it is deployed;
+// no go.mod is needed. The handler is the name of the executable the build makes.
+const GO_EVENT = `package main
+
+import (
+	"context"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+)
+
+// An event function: FC passes the payload as []byte. What the handler returns is sent back as
+// JSON: a string comes back quoted, a struct as an object, an error as errorMessage/errorType.
+func HandleRequest(ctx context.Context, event []byte) (string, error) {
+	fctx, _ := fccontext.FromContext(ctx)
+	fctx.GetLogger().Infof("hello %s", event)
+	return "hello " + string(event), nil
+}
+
+func main() {
+	fc.Start(HandleRequest)
+}
+`;
+
+const GO_HTTP = `package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+)
+
+// An HTTP function: FC passes the client's request; what the handler writes to w is the answer.
+func HandleHttpRequest(ctx context.Context, w http.ResponseWriter, req *http.Request) error {
+	fctx, _ := fccontext.FromContext(ctx)
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return err
+	}
+	fctx.GetLogger().Infof("%s %s", req.Method, req.URL.Path)
+	w.Header().Set("content-type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return json.NewEncoder(w).Encode(map[string]interface{}{
+		"method":    req.Method,
+		"path":      req.URL.Path,
+		"queries":   req.URL.Query(),
+		"body":      string(body),
+		"requestId": fctx.RequestID,
+	})
+}
+
+func main() {
+	fc.StartHttp(HandleHttpRequest)
+}
+`;
+
+const GO_LIFECYCLE = `package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+)
+
+// Made once per instance by initialize, then used by every invocation (a DB pool, a client, …).
+var greeting string
+
+// The Initializer: runs once per instance, after it starts and before its first invocation.
+// FC calls it only when the manifest's Initializer is set (any name: this function is what runs).
+func initialize(ctx context.Context) {
+	log.Print("this is initialize handler")
+	fctx, _ := fccontext.FromContext(ctx)
+	greeting = "hello from an instance initialized by " + fctx.RequestID
+	fctx.GetLogger().Infof("initialized")
+}
+
+func HandleRequest(ctx context.Context, event []byte) (string, error) {
+	return greeting + ": " + string(event), nil
+}
+
+// PreStop: runs once before the instance is stopped (idle reclaim, update, delete), when the
+// manifest's PreStop handler is set. Release here what initialize made.
+func preStop(ctx context.Context) {
+	log.Print("this is preStop handler")
+	fctx, _ := fccontext.FromContext(ctx)
+	fctx.GetLogger().Infof("stopping")
+}
+
+func main() {
+	// Hooks are registered before fc.Start; registered after it, they fail.
+	fc.RegisterInitializerFunction(initialize)
+	fc.RegisterPreStopFunction(preStop)
+	fc.Start(HandleRequest)
+}
+`;
+
 export const TEMPLATES: readonly WorkspaceTemplate[] = [
   {
     id: 'nodejs-event',
@@ -140,6 +242,28 @@ export const TEMPLATES: readonly WorkspaceTemplate[] = [
     files: { bootstrap: file(CUSTOM_BOOTSTRAP, true), 'server.js': file(CUSTOM_SERVER) },
     // FC requires a handler even where the runtime ignores it.
     manifest: { runtime: 'custom', handler: 'index.handler', functionType: 'event', caPort: 9000, command: [], args: [] },
+  },
+  {
+    id: 'go-event',
+    name: 'Go event function',
+    runtime: 'go1',
+    files: { 'main.go': file(GO_EVENT) },
+    manifest: { runtime: 'go1', handler: 'main', functionType: 'event' },
+  },
+  {
+    id: 'go-http',
+    name: 'Go HTTP function',
+    runtime: 'go1',
+    files: { 'main.go': file(GO_HTTP) },
+    manifest: { runtime: 'go1', handler: 'main', functionType: 'http', httpMethods: ['GET', 'POST'], httpAuthType: 'anonymous' },
+  },
+  {
+    id: 'go-lifecycle',
+    name: 'Go with Initializer + PreStop',
+    runtime: 'go1',
+    files: { 'main.go': file(GO_LIFECYCLE) },
+    // FC calls a Go hook only when its handler field is set; the name is not looked up.
+    manifest: { runtime: 'go1', handler: 'main', functionType: 'event', initializer: 'initialize', preStopHandler: 'preStop' },
   },
 ];
 
