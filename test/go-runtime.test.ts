@@ -124,6 +124,14 @@ describe.skipIf(!hasGo)('go1', () => {
     expect(logged).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z ${requestIdOf(r)} \\[INFO\\] main\\.go:\\d+: logged for ${requestIdOf(r)}$`));
   }, 180_000);
 
+  it("keeps a line of Go's log package (stderr) with its invocation", async () => {
+    await deployKind('stdlog', 'stdlog');
+    for (let i = 0; i < 3; i++) {
+      const r = await call('stdlog');
+      expect(await logOf(requestIdOf(r))).toEqual(expect.arrayContaining([expect.stringContaining("a line through Go's log package")]));
+    }
+  }, 180_000);
+
   it('runs the Initializer exactly once per instance and PreStop when the function is updated', async () => {
     await deployKind('hooks', 'hooks', { initializer: 'true', instanceLifecycleConfig: { preStop: { handler: 'true', timeout: 3 } } });
     expect(JSON.parse((await call('hooks')).data)).toBe(1);

@@ -20,6 +20,7 @@ export function createInstanceLog(opts: {
 }) {
   const open = new Set<string>(); // requests between their Start and End markers
   const openOnStderr = new Set<string>(); // the same, until the runtime's hidden stderr end line
+  let sawStderrEnd = false;
   const partial = { stdout: '', stderr: '' };
   const waiters: { key: string; resolve: () => void }[] = [];
   const seen = new Set<string>(); // End markers seen recently, for waiters that come late
@@ -32,6 +33,7 @@ export function createInstanceLog(opts: {
   function line(stream: 'stdout' | 'stderr', raw: string) {
     if (stream === 'stderr' && raw.startsWith(STDERR_END_PREFIX)) {
       const [phase, requestId] = raw.slice(STDERR_END_PREFIX.length).split(' ');
+      sawStderrEnd = true;
       openOnStderr.delete(requestId);
       endSeen(`stderr:${phase}:${requestId}`);
       return;
@@ -102,7 +104,9 @@ export function createInstanceLog(opts: {
     },
     /** Resolves when the runtime has printed `FC <phase> End RequestId: <id>` (and its stderr end line), or after `ms`. */
     waitEnd(phase: string, requestId: string, ms: number, stderrToo: boolean): Promise<void> {
-      if (!stderrToo) return waitKey(`${phase}:${requestId}`, ms);
+      // A runtime that has written a stderr end line once writes one after every call (fnplay's Go
+      // SDK does; a binary built against the public SDK never does, and is not waited for).
+      if (!stderrToo && !sawStderrEnd) return waitKey(`${phase}:${requestId}`, ms);
       return Promise.all([waitKey(`${phase}:${requestId}`, ms), waitKey(`stderr:${phase}:${requestId}`, ms)]).then(() => {});
     },
     /** Emits what is left of an unterminated last line (the process exited). */

@@ -197,6 +197,9 @@ func (fn *Function) handle(client *apiClient, inv *invocation) {
 			log.Printf(" %s [ERROR] %s\n", inv.id, out.err.ToJson())
 			suffix = ", Error: Unhandled function error"
 		}
+		// stderr (where Go's log package writes) is a pipe of its own: a hidden line there tells
+		// fnplay that stream is complete for this call too, so its lines keep their request.
+		os.Stderr.Write([]byte("\x00fnplay:end " + kind.phase() + " " + inv.id + "\n"))
 		writeLine("FC " + kind.phase() + " End RequestId: " + inv.id + suffix + "\n")
 		fn.send(client, inv.id, &out)
 	}()
