@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
 const quick = args.quick!;
 const only = args.only ? new Set(args.only.split(',')) : null;
 const profiled = new Set((args.profile ?? '').split(',').filter(Boolean));
-// A scenario that hangs must not hold the run: past this it is reported as failed.
+// A scenario that hangs must not hold the run: past this (or its own limitSec) it is reported as failed.
 const SCENARIO_LIMIT_MS = quick ? 90_000 : 300_000;
 
 // Output piped into `head` must not kill the run half-way with its instances left running.
@@ -51,10 +51,11 @@ for (const scenario of SCENARIOS) {
   const profileDir = join(RESULTS, 'profiles', `scenario-${scenario.id}${quick ? '-quick' : ''}`);
   const profile = profiled.has(scenario.id) ? profileServices(profileDir) : null;
   let limit: NodeJS.Timeout | undefined;
+  const limitMs = scenario.limitSec ? scenario.limitSec[quick ? 'quick' : 'full'] * 1000 : SCENARIO_LIMIT_MS;
   try {
     const out = await Promise.race([
       scenario.run({ quick, progress, load }),
-      new Promise<never>((_, reject) => (limit = setTimeout(() => reject(new Error(`took longer than ${SCENARIO_LIMIT_MS / 1000} s`)), SCENARIO_LIMIT_MS))),
+      new Promise<never>((_, reject) => (limit = setTimeout(() => reject(new Error(`took longer than ${limitMs / 1000} s`)), limitMs))),
     ]);
     results.push({ id: scenario.id, title: scenario.title, seconds: (performance.now() - started) / 1000, ...out });
   } catch (err) {

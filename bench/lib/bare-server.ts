@@ -42,20 +42,22 @@ export async function firstRequest(port: number, body = 'x') {
 }
 
 /**
- * Spawns `node server.js` with an instance's clean environment and times spawn → first response:
- * the floor of a cold start. The process is left running for the caller to measure or kill.
+ * Spawns `node server.js` (or `command`, another server that says "listening") with an instance's
+ * clean environment and times spawn → first response: the floor of a cold start. The process is
+ * left running for the caller to measure or kill.
  */
-export async function startBareServer(dir: string) {
+export async function startBareServer(dir: string, command: string[] = [process.execPath, 'server.js'], runtime = 'nodejs20') {
   const port = await freePort();
   let listening!: () => void;
   const listened = new Promise<void>((r) => (listening = r));
   const t0 = performance.now();
-  const proc = spawnTracked(process.execPath, ['server.js'], {
-    cwd: dir, env: instanceLikeEnv(dir, port), onLine: (l) => (l === 'listening' ? (listening(), true) : false),
+  const proc = spawnTracked(command[0], command.slice(1), {
+    cwd: dir, env: instanceLikeEnv(dir, port, runtime), onLine: (l) => (l === 'listening' ? (listening(), true) : false),
   });
   await Promise.race([listened, proc.exited.then(() => Promise.reject(new Error('bare server exited before listening')))]);
+  const listenedMs = performance.now() - t0;
   await firstRequest(port);
-  return { ms: performance.now() - t0, proc };
+  return { ms: performance.now() - t0, listenedMs, proc };
 }
 
 /** The environment a custom runtime running BARE_SERVER_JS needs in a service with this isolation. */

@@ -18,10 +18,10 @@ export interface ColdSample {
 export function coldCaller(svc: BenchService) {
   const client = createInvokeClient(svc.url, svc.creds);
   return {
-    async call(service: string, fn: string): Promise<ColdSample> {
+    async call(service: string, fn: string, payload = 'x'): Promise<ColdSample> {
       await svc.api(`/functions/${service}/${fn}/reclaim`, { method: 'POST' });
       const t0 = performance.now();
-      const { requestId } = await client.invoke(service, fn, 'x');
+      const { requestId } = await client.invoke(service, fn, payload);
       const totalMs = performance.now() - t0;
       const rec = await svc.api(`/invocations/${requestId}`);
       if (!rec.coldStart || !rec.initReport) throw new Error(`invocation ${requestId} of ${service}/${fn} was not a cold start`);

@@ -35,6 +35,8 @@ export interface ScenarioContext {
 export interface Scenario {
   id: string;
   title: string;
+  /** Seconds past which the run reports it failed, when the default (90 quick, 300 full) is too short for its work. */
+  limitSec?: { quick: number; full: number };
   run(ctx: ScenarioContext): Promise<{ figures: Figure[]; notes: string[]; skipped?: string }>;
 }
 

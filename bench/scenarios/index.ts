@@ -7,6 +7,7 @@ import { logs } from './logs.ts';
 import { logFlood } from './log-flood.ts';
 import { asyncQueue } from './async-queue.ts';
 import { ui } from './ui.ts';
+import { goRuntime } from './go.ts';
 
-/** The scenarios of issue 4, then the log flood of issue 8, in the order they run. */
-export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood];
+/** The scenarios of issue 4, then the log flood of issue 8 and the go1 runtime, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime];
