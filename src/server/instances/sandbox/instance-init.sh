@@ -11,6 +11,9 @@
 # The script lives exactly as long as COMMAND and exits with its status.
 forwards=()
 relay=
+# A pipe nobody writes to: `read -t` on it waits without forking a `sleep` each round.
+exec 9<> <(:)
+nap() { read -r -t "$1" -u 9 || true; }
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case "$1" in
     --forward) forwards+=("$2"); shift 2 ;;
@@ -26,9 +29,9 @@ done
 # a host port would reach the user's database, so those are left to listen on their own.
 for f in "${forwards[@]}"; do
   case "${f#*:}" in /run/fnplay/*) ;; *) continue ;; esac
-  for _ in $(seq 1 500); do (exec 3<>/dev/tcp/127.0.0.1/"${f%%:*}") 2>/dev/null && break; sleep 0.002; done
+  for _ in $(seq 1 1000); do (exec 3<>/dev/tcp/127.0.0.1/"${f%%:*}") 2>/dev/null && break; nap 0.001; done
 done
-"$@" &
+"$@" 9<&- &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM
 trap 'kill -INT $pid 2>/dev/null' INT
@@ -42,14 +45,15 @@ if [ -n "$relay" ]; then
     fi
     tries=$((tries + 1))
     # After ~1 s, say once why a server that does listen is not reached.
-    if [ -z "$hinted" ] && [ $tries -gt 250 ] && (exec 3<>/dev/tcp/127.0.0.1/"$relay") 2>/dev/null; then
+    if [ -z "$hinted" ] && [ $tries -gt 400 ] && (exec 3<>/dev/tcp/127.0.0.1/"$relay") 2>/dev/null; then
       echo "fnplay: the server listens on 127.0.0.1:$relay only; FC reaches the CAPort on 0.0.0.0:$relay" >&2
       hinted=1
     fi
-    sleep 0.004
+    nap 0.002
   done
   socat UNIX-LISTEN:/run/fnplay/ca.sock,fork,unlink-early TCP:127.0.0.2:"$relay",nodelay 2>/dev/null &
 fi
+exec 9<&-
 # `wait` returns early when a trapped signal arrives; keep waiting until COMMAND itself is gone.
 while :; do
   wait $pid
