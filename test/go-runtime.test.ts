@@ -132,10 +132,13 @@ describe.skipIf(!hasGo)('go1', () => {
     }
   }, 180_000);
 
-  it('runs the Initializer exactly once per instance and PreStop when the function is updated', async () => {
-    await deployKind('hooks', 'hooks', { initializer: 'true', instanceLifecycleConfig: { preStop: { handler: 'true', timeout: 3 } } });
+  it('runs the Initializer exactly once per instance, PreFreeze after each call, and PreStop when the function is updated', async () => {
+    await deployKind('hooks', 'hooks', { initializer: 'true', instanceLifecycleConfig: { preStop: { handler: 'true', timeout: 3 }, preFreeze: { handler: 'true', timeout: 3 } } });
     expect(JSON.parse((await call('hooks')).data)).toBe(1);
     expect(JSON.parse((await call('hooks')).data)).toBe(1);
+    const lines = async () => ((await api()('/logs?functionName=hooks&serviceName=go')).body.lines as { text: string }[]).map((l) => l.text);
+    await until(async () => (await lines()).filter((t) => t === 'prefreeze ran').length >= 2, 'PreFreeze after each call');
+    expect((await lines()).filter((t) => t.startsWith('FC Initialize Start')).length).toBe(1);
     await svc.client.updateFunction('go', 'hooks', { description: 'changed' });
     await until(async () => ((await api()('/logs?functionName=hooks&serviceName=go')).body.lines as { text: string }[]).some((l) => l.text === 'prestop ran'), 'PreStop to run');
   }, 180_000);
