@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FcError } from '../src/server/errors.ts';
-import { createImageStore, type ImageStore, type UnpackProgress } from '../src/server/images/index.ts';
+import { createImageStore, resolveImageUser, type ImageStore, type UnpackProgress } from '../src/server/images/index.ts';
 import { buildImage, buildTestImages, busyboxLayer, exportImage, missingImageTools, type TestImages } from './helpers/oci-images.ts';
 
 const run = promisify(execFile);
@@ -223,6 +223,8 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
       expect([...owners]).toEqual([String(uid)]);
       expect(statSync(join(root, 'home/app')).isDirectory()).toBe(true);
       expect(statSync(join(root, 'bin/busybox')).mode & 0o777).toBe(0o755);
+      // the USER is for the sandbox to map the owner to: the numbers from the image's passwd
+      expect(await resolveImageUser(root, nr.user)).toEqual({ uid: 1000, gid: 1000, home: '/home/app' });
     });
 
     it('the unaccelerated path unpacks into a given dir without preparing the store copy', async () => {

@@ -5,3 +5,6 @@ export { FC_IMAGE_SIZE_LIMITS, gigabytes, type ImageInfo, type ImageLayer } from
 export { isLoopbackRegistry, normalizeReference, parseReference, type ImageReference } from './reference.ts';
 export type { Credentials } from './skopeo.ts';
 export type { UnpackProgress } from './umoci-unpack.ts';
+export { resolveImageUser, type ImageUser } from './image-user.ts';
+// A tree from unpackTo may hold read-only directories (images have them): remove it with this.
+export { removeTree as removeImageTree } from './rootfs-tree.ts';
