@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FcError } from '../src/server/errors.ts';
 import { createImageStore, type ImageStore } from '../src/server/images/index.ts';
-import { buildImage, busyboxLayer, createLayout, missingImageTools, pushImage, startRegistry, type TestRegistry } from './helpers/oci-images.ts';
+import { buildImage, buildImageIndex, busyboxLayer, createLayout, missingImageTools, pushImage, startRegistry, type TestRegistry } from './helpers/oci-images.ts';
 
 const missing = missingImageTools({ registry: true });
 
@@ -23,8 +23,13 @@ describe.skipIf(missing.length > 0)(`pulling images${missing.length ? ` (skipped
     dir = mkdtempSync(join(tmpdir(), 'fnplay-pull-'));
     layout = await createLayout(join(dir, 'layout'));
     await buildImage(layout, 'app', { layers: [busyboxLayer(), { files: { 'app/hello.txt': 'from the registry' } }], config: { cmd: ['/bin/cat', '/app/hello.txt'], user: '1000' } });
+    await buildImage(layout, 'app-arm64', { layers: [busyboxLayer()], config: { cmd: ['/bin/true'], architecture: 'arm64' } });
+    await buildImageIndex(layout, 'multi', ['app-arm64', 'app']); // arm64 listed first
+    await buildImageIndex(layout, 'arm-only', ['app-arm64']);
     [open, guarded] = await Promise.all([startRegistry(), startRegistry({ auth: true })]);
     await pushImage(layout, 'app', `${open.host}/team/app:v1`);
+    await pushImage(layout, 'multi', `${open.host}/team/multi:v1`);
+    await pushImage(layout, 'arm-only', `${open.host}/team/arm-only:v1`);
     await pushImage(layout, 'app', `${guarded.host}/private/app:v1`, guarded.credentials!);
   }, 60_000);
 
@@ -41,6 +46,15 @@ describe.skipIf(missing.length > 0)(`pulling images${missing.length ? ` (skipped
     expect(info.layers).toHaveLength(2);
     const root = await store.unpack(info.digest);
     expect(store.rootfsDir(info.digest)).toBe(root);
+  });
+
+  it('takes linux/amd64 from a multi-platform image whatever this machine is, and says when there is none', async () => {
+    const store = newStore();
+    const single = await store.pull(`${open.host}/team/app:v1`);
+    const multi = await store.pull(`${open.host}/team/multi:v1`);
+    expect(multi).toMatchObject({ architecture: 'amd64', problem: null });
+    expect(multi.digest).toBe(single.digest); // the amd64 image itself, not the index
+    await expect(store.pull(`${open.host}/team/arm-only:v1`)).rejects.toThrow(/has no linux\/amd64 variant, and Function Compute runs only linux\/amd64 images; build it with `docker build --platform linux\/amd64`/);
   });
 
   it('pulls with credentials where the registry requires them', async () => {

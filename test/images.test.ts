@@ -11,7 +11,7 @@ import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FcError } from '../src/server/errors.ts';
 import { createImageStore, resolveImageUser, type ImageStore, type UnpackProgress } from '../src/server/images/index.ts';
-import { buildImage, buildTestImages, busyboxLayer, exportImage, missingImageTools, type TestImages } from './helpers/oci-images.ts';
+import { buildImage, buildImageIndex, buildTestImages, busyboxLayer, exportImage, missingImageTools, type TestImages } from './helpers/oci-images.ts';
 
 const run = promisify(execFile);
 const missing = missingImageTools({ go: true });
@@ -91,6 +91,18 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
       const [prefixed] = await store.import(`oci:${single}`, { name: 'renamed:3' });
       expect(prefixed.digest).toBe(fromDir.digest);
       expect(prefixed.references.sort()).toEqual(['app.example.com/non-root:2', 'docker.io/library/renamed:3']);
+    });
+
+    it('takes the linux/amd64 image of a multi-platform archive', async () => {
+      const store = newStore();
+      const layout = join(dir, 'multi-layout');
+      await run('skopeo', ['copy', '--quiet', '--insecure-policy', `oci:${images.layout}:${images.tags.busybox}`, `oci:${layout}:bb`]);
+      await run('skopeo', ['copy', '--quiet', '--insecure-policy', `oci:${images.layout}:${images.tags.arm64}`, `oci:${layout}:arm`]);
+      await buildImageIndex(layout, 'multi', ['arm', 'bb']);
+      const archive = join(dir, 'multi.tar');
+      await run('skopeo', ['copy', '--quiet', '--insecure-policy', '--all', `oci:${layout}:multi`, `oci-archive:${archive}:multi.example.com/app:1`]);
+      const [info] = await store.import(archive);
+      expect(info).toMatchObject({ references: ['multi.example.com/app:1'], architecture: 'amd64', cmd: ['echo hello from busybox'], problem: null });
     });
 
     it('imports a gzipped docker save archive (docker save | gzip)', async () => {

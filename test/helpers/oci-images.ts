@@ -5,7 +5,7 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -185,6 +185,29 @@ export async function buildGoBinary(source = GO_SERVER_SOURCE): Promise<string> 
   }
 }
 
+/**
+ * A multi-platform image index `layout:tag` over images already in the layout (each entry's
+ * platform read from its config), in the order given, as `docker buildx --platform a,b` makes.
+ */
+export async function buildImageIndex(layout: string, tag: string, tags: string[]): Promise<void> {
+  const indexPath = join(layout, 'index.json');
+  const index = JSON.parse(await readFile(indexPath, 'utf8')) as { manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }[] };
+  const blob = (digest: string) => join(layout, 'blobs', ...digest.split(':'));
+  const manifests = [];
+  for (const t of tags) {
+    const d = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === t);
+    if (!d) throw new Error(`no ${t} in ${layout}`);
+    const manifest = JSON.parse(await readFile(blob(d.digest), 'utf8'));
+    const config = JSON.parse(await readFile(blob(manifest.config.digest), 'utf8'));
+    manifests.push({ mediaType: d.mediaType, digest: d.digest, size: d.size, platform: { os: config.os, architecture: config.architecture } });
+  }
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  await writeFile(blob(digest), body);
+  index.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest, size: body.length, annotations: { 'org.opencontainers.image.ref.name': tag } });
+  await writeFile(indexPath, JSON.stringify(index));
+}
+
 /** `layout:tag` as a file skopeo writes: a `docker save` archive or an OCI archive, carrying `reference`. */
 export async function exportImage(layout: string, tag: string, format: 'docker-archive' | 'oci-archive', file: string, reference?: string): Promise<string> {
   await run('skopeo', ['copy', '--quiet', '--insecure-policy', `oci:${layout}:${tag}`, reference ? `${format}:${file}:${reference}` : `${format}:${file}`]);
@@ -193,7 +216,8 @@ export async function exportImage(layout: string, tag: string, format: 'docker-a
 
 /** Pushes `layout:tag` to `docker://dest` over plain HTTP (a loopback registry). */
 export async function pushImage(layout: string, tag: string, dest: string, creds?: { username: string; password: string }): Promise<void> {
-  const args = ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false'];
+  // --all: an image index goes with every image it lists
+  const args = ['copy', '--quiet', '--insecure-policy', '--all', '--dest-tls-verify=false'];
   if (creds) args.push('--dest-creds', `${creds.username}:${creds.password}`);
   await run('skopeo', [...args, `oci:${layout}:${tag}`, `docker://${dest}`]);
 }

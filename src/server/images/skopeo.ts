@@ -70,6 +70,9 @@ export function redact(text: string, secrets: string[]): string {
 
 function explainSkopeoFailure(describe: string, message: string, copy: SkopeoCopy): FcError {
   const because = `(skopeo: ${message})`;
+  if (/no image found in (manifest list|image index)/i.test(message)) {
+    return new FcError('InvalidArgument', `${describe} failed: the image has no linux/amd64 variant, and Function Compute runs only linux/amd64 images; build it with \`docker build --platform linux/amd64\` ${because}`);
+  }
   if (!copy.registry) return new FcError('InvalidArgument', `${describe} failed ${because}`);
   const registry = `registry ${copy.registry}`;
   if (/server gave HTTP response to HTTPS client/.test(message)) {
@@ -86,10 +89,7 @@ function explainSkopeoFailure(describe: string, message: string, copy: SkopeoCop
     // Docker Hub answers a private or missing repository alike
     return new FcError('InvalidArgument', `${describe} failed: ${registry} ${what}, or the image does not exist there ${because}`);
   }
-  if (/manifest unknown|name unknown|not found|404|no image found in manifest list/i.test(message)) {
-    if (/no image found in manifest list/i.test(message)) {
-      return new FcError('InvalidArgument', `${describe} failed: the image has no linux/amd64 variant, and Function Compute runs only linux/amd64 images; build it with \`docker build --platform linux/amd64\` ${because}`);
-    }
+  if (/manifest unknown|name unknown|not found|404/i.test(message)) {
     return new FcError('InvalidArgument', `${describe} failed: ${registry} has no such image (unknown repository or tag) ${because}`);
   }
   return new FcError('InvalidArgument', `${describe} failed ${because}`);
