@@ -1,7 +1,7 @@
 // The image store against the real tools: images built offline (test/helpers/oci-images.ts),
 // imported from the archives users have, unpacked by umoci, run from the unpacked tree.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +278,25 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
       expect(existsSync(join(root, 'bin/busybox'))).toBe(true);
       await store.remove(b.digest);
       expect((await store.diskUsage()).totalBytes).toBe(0);
+    });
+
+    it('a new store drops what an interrupted remove or copy left: unlisted trees, unused blobs', async () => {
+      const store = newStore();
+      const storeDir = stores.at(-1)!;
+      const [bb] = await store.import(archives.busyboxDocker);
+      const root = await store.unpack(bb.digest);
+      const stray = `sha256:${'0'.repeat(64)}`;
+      mkdirSync(join(storeDir, 'rootfs', stray.replace(':', '-'), 'bin'), { recursive: true });
+      const strayBlob = join(storeDir, 'layout/blobs/sha256', 'f'.repeat(64));
+      writeFileSync(strayBlob, 'half a layer');
+      const next = createImageStore({ dir: storeDir });
+      expect(next.rootfsDir(stray)).toBeNull();
+      expect(readdirSync(join(storeDir, 'rootfs'))).toEqual([root.split('/').pop()]);
+      expect(next.rootfsDir(bb.digest)).toBe(root);
+      await poll(async () => {
+        if (existsSync(strayBlob)) throw new Error('not swept yet');
+      });
+      expect((await next.inspect('example.com/team/busybox:v1')).digest).toBe(bb.digest);
     });
 
     it('runs the unpacked Go server from its tree', async () => {

@@ -116,6 +116,13 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
 
   const rootfsPath = (digest: string) => join(rootfsRoot, digest.replace(':', '-'));
 
+  // 3. what a kill in the middle of remove() or of a copy left: a tree of an image no longer
+  // listed, blobs no image uses
+  for (const name of readdirSync(rootfsRoot)) {
+    if (!layout.find(name.replace('-', ':'))) renameSync(join(rootfsRoot, name), join(trash, `rootfs-${randomBytes(6).toString('hex')}`));
+  }
+  void blobLock.exclusive(sweepBlobs).catch(() => {});
+
   function resolve(input: string): string | null {
     if (isDigest(input)) return layout.find(input) ? input : null;
     let normalized: string;
@@ -334,16 +341,17 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
       await unpacking.get(digest)?.done.catch(() => {});
       return blobLock.exclusive(async () => {
         let freedBytes = 0;
-        await layout.forget(digest);
+        // 1. the tree, renamed away first: from here on rootfsDir says null, whatever the
+        // deletion takes, 2. the names, 3. the blobs nothing else uses
         const target = rootfsPath(digest);
         if (existsSync(target)) {
           freedBytes += rootfsSizes.get(digest) ?? (await treeBytes(target));
-          // renamed away first: from here on rootfsDir says null, whatever the deletion takes
           const gone = join(trash, `rootfs-${randomBytes(6).toString('hex')}`);
           await rename(target, gone);
           await removeTree(gone);
         }
         rootfsSizes.delete(digest);
+        await layout.forget(digest);
         freedBytes += await sweepBlobs();
         parsed.delete(digest);
         return { freedBytes };
