@@ -280,6 +280,18 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
       expect((await store.diskUsage()).totalBytes).toBe(0);
     });
 
+    it('remove during an unpack waits for it, then takes the tree too', async () => {
+      const store = newStore();
+      const [wh] = await store.import(archives.whiteoutOci);
+      const unpacking = store.unpack(wh.digest);
+      const removing = store.remove(wh.digest);
+      const root = await unpacking;
+      expect((await removing).freedBytes).toBeGreaterThan(0);
+      expect(existsSync(root)).toBe(false);
+      expect(store.rootfsDir(wh.digest)).toBeNull();
+      expect((await store.diskUsage()).totalBytes).toBe(0);
+    });
+
     it('a new store drops what an interrupted remove or copy left: unlisted trees, unused blobs', async () => {
       const store = newStore();
       const storeDir = stores.at(-1)!;

@@ -8,7 +8,7 @@
 //   trash/            what is being deleted: renamed here first, so it vanishes at once
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FcError } from '../errors.ts';
 import { describeImage, FC_IMAGE_SIZE_LIMITS, type ImageInfo } from './image-info.ts';
@@ -16,11 +16,12 @@ import { readImportSource, type SourceImage } from './import-source.ts';
 import { createLayerSizes } from './layer-sizes.ts';
 import { isDigest, openStoreLayout, type Descriptor, type OciConfig, type OciManifest } from './oci-layout.ts';
 import { isLoopbackRegistry, parseReference } from './reference.ts';
-import { addMountPoints, removeTree, treeBytes } from './rootfs-tree.ts';
+import { createRootfsStore, type Unpackable } from './rootfs-store.ts';
+import { removeTree } from './rootfs-tree.ts';
 import { createSharedLock } from './shared-lock.ts';
 import { COPIED_LAYOUT, skopeoCopy, type Credentials } from './skopeo.ts';
 import { reapTools } from './tool-process.ts';
-import { umociUnpack, type UnpackProgress } from './umoci-unpack.ts';
+import type { UnpackProgress } from './umoci-unpack.ts';
 
 export interface ImageStoreConfig {
   /** `<dataDir>/images`; one store owns it (a second live store would clear the first's work). */
@@ -77,12 +78,6 @@ export interface ImageStore {
   diskUsage(): Promise<DiskUsage>;
 }
 
-interface UnpackJob {
-  done: Promise<string>;
-  listeners: Set<(p: UnpackProgress) => void>;
-  last: UnpackProgress | null;
-}
-
 interface Parsed {
   manifest: OciManifest;
   config: OciConfig;
@@ -97,30 +92,26 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
   const tmp = join(dir, 'tmp');
   const trash = join(dir, 'trash');
   const jobs = join(tmp, 'jobs');
-  const rootfsRoot = join(dir, 'rootfs');
 
   // 1. kill the tools a dead store left running, 2. set its work aside to be deleted: nothing in
   // tmp was finished (finished work is renamed out of it), so nothing there is ever used.
   reapTools(jobs);
   mkdirSync(trash, { recursive: true });
   if (existsSync(tmp)) renameSync(tmp, join(trash, `tmp-${randomBytes(6).toString('hex')}`));
-  for (const d of [tmp, rootfsRoot]) mkdirSync(d, { recursive: true });
+  mkdirSync(tmp, { recursive: true });
   for (const name of readdirSync(trash)) void removeTree(join(trash, name)).catch(() => {});
 
   const layout = openStoreLayout(join(dir, 'layout'));
   const sizes = createLayerSizes(join(dir, 'sizes'));
   const blobLock = createSharedLock();
   const parsed = new Map<string, Parsed>(); // digest → what its blobs say (immutable)
-  const unpacking = new Map<string, UnpackJob>();
-  const rootfsSizes = new Map<string, number>();
-
-  const rootfsPath = (digest: string) => join(rootfsRoot, digest.replace(':', '-'));
+  const rootfs = createRootfsStore({
+    root: join(dir, 'rootfs'), trash, blobsDir: layout.blobsDir, jobsDir: jobs, umoci, blobLock, withWorkDir, listed: (digest) => layout.find(digest) !== null,
+  });
 
   // 3. what a kill in the middle of remove() or of a copy left: a tree of an image no longer
   // listed, blobs no image uses
-  for (const name of readdirSync(rootfsRoot)) {
-    if (!layout.find(name.replace('-', ':'))) renameSync(join(rootfsRoot, name), join(trash, `rootfs-${randomBytes(6).toString('hex')}`));
-  }
+  rootfs.dropUnlisted((digest) => layout.find(digest) !== null);
   void blobLock.exclusive(sweepBlobs).catch(() => {});
 
   function resolve(input: string): string | null {
@@ -217,38 +208,10 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
     }
   }
 
-  async function unpackable(input: string): Promise<{ digest: string; info: ImageInfo; manifest: Descriptor }> {
+  async function unpackable(input: string): Promise<Unpackable> {
     const info = await inspect(input);
     if (info.problem) throw new FcError('InvalidArgument', info.problem);
-    return { digest: info.digest, info, manifest: layout.find(info.digest)! };
-  }
-
-  function startUnpack(digest: string, info: ImageInfo, manifest: Descriptor): UnpackJob {
-    const job: UnpackJob = { listeners: new Set(), last: null, done: Promise.resolve('') };
-    const target = rootfsPath(digest);
-    const describe = `unpacking image ${info.references[0] ?? digest}`;
-    job.done = blobLock.shared(() =>
-      withWorkDir(`unpack-${digest.replace(':', '-').slice(0, 20)}-`, async (work) => {
-        // 1. unpack beside the target, 2. add mount points, 3. rename: a kill before the rename
-        // leaves only work in tmp, which the next store deletes unused
-        const tree = join(work, 'rootfs');
-        await umociUnpack(umoci, {
-          workDir: work, blobsDir: layout.blobsDir, manifest, layers: info.layers, dest: tree, jobsDir: jobs,
-          onProgress(p) {
-            job.last = p;
-            for (const l of job.listeners) l(p);
-          },
-        }, describe);
-        await addMountPoints(tree);
-        try {
-          await rename(tree, target);
-        } catch (err) {
-          if (!existsSync(target)) throw err; // else another store on this dir won; its tree is as good
-        }
-        return target;
-      }),
-    ).finally(() => unpacking.delete(digest));
-    return job;
+    return { info, manifest: layout.find(info.digest)! };
   }
 
   return {
@@ -291,66 +254,28 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
       return Promise.all(layout.images().map((d) => inspect(d.digest)));
     },
 
-    async unpack(input, onProgress) {
-      const { digest, info, manifest } = await unpackable(input);
-      const target = rootfsPath(digest);
-      if (existsSync(target)) {
-        onProgress?.({ layersDone: info.layers.length, layers: info.layers.length, bytesDone: info.uncompressedSize, bytes: info.uncompressedSize });
-        return target;
-      }
-      let job = unpacking.get(digest);
-      if (!job) {
-        job = startUnpack(digest, info, manifest);
-        unpacking.set(digest, job);
-      }
-      if (onProgress) {
-        job.listeners.add(onProgress);
-        if (job.last) onProgress(job.last);
-      }
+    unpack(input, onProgress) {
+      let digest: string;
       try {
-        return await job.done;
-      } finally {
-        if (onProgress) job.listeners.delete(onProgress);
+        digest = mustResolve(input);
+      } catch (err) {
+        return Promise.reject(err);
       }
+      return rootfs.build(digest, () => unpackable(digest), onProgress);
     },
 
-    rootfsDir(digest) {
-      if (!isDigest(digest)) return null;
-      const path = rootfsPath(digest);
-      return existsSync(path) ? path : null;
-    },
+    rootfsDir: (digest) => (isDigest(digest) ? rootfs.dir(digest) : null),
 
     async unpackTo(input, dest, onProgress) {
-      const { digest, info, manifest } = await unpackable(input);
-      if (existsSync(dest)) throw new Error(`unpackTo: ${dest} exists already`);
-      await blobLock.shared(() =>
-        withWorkDir('unpack-to-', async (work) => {
-          try {
-            await umociUnpack(umoci, { workDir: work, blobsDir: layout.blobsDir, manifest, layers: info.layers, dest, jobsDir: jobs, onProgress }, `unpacking image ${info.references[0] ?? digest}`);
-            await addMountPoints(dest);
-          } catch (err) {
-            await removeTree(dest); // half a tree is of no use to anyone
-            throw err;
-          }
-        }),
-      );
+      await rootfs.buildAt(await unpackable(input), dest, onProgress);
     },
 
     async remove(digest) {
       if (!isDigest(digest)) throw new FcError('InvalidArgument', `'${digest}' is not an image digest (sha256:…)`);
-      await unpacking.get(digest)?.done.catch(() => {});
+      await rootfs.settled(digest); // a build holds the blobs shared: waiting inside would deadlock
       return blobLock.exclusive(async () => {
-        let freedBytes = 0;
-        // 1. the tree, renamed away first: from here on rootfsDir says null, whatever the
-        // deletion takes, 2. the names, 3. the blobs nothing else uses
-        const target = rootfsPath(digest);
-        if (existsSync(target)) {
-          freedBytes += rootfsSizes.get(digest) ?? (await treeBytes(target));
-          const gone = join(trash, `rootfs-${randomBytes(6).toString('hex')}`);
-          await rename(target, gone);
-          await removeTree(gone);
-        }
-        rootfsSizes.delete(digest);
+        // 1. the tree, 2. the names, 3. the blobs nothing else uses
+        let freedBytes = await rootfs.take(digest);
         await layout.forget(digest);
         freedBytes += await sweepBlobs();
         parsed.delete(digest);
@@ -370,15 +295,9 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
       for (const d of layout.images()) {
         const p = await parse(d.digest).catch(() => null);
         const own = p ? d.size + p.manifest.config.size + p.manifest.layers.reduce((n, l) => n + l.size, 0) : d.size;
-        let rootfs: number | null = null;
-        const path = rootfsPath(d.digest);
-        if (existsSync(path)) {
-          // a finished tree never changes: measured once
-          rootfs = rootfsSizes.get(d.digest) ?? (await treeBytes(path));
-          rootfsSizes.set(d.digest, rootfs);
-          rootfsBytes += rootfs;
-        }
-        images.push({ digest: d.digest, references: layout.referencesOf(d.digest), blobBytes: own, rootfsBytes: rootfs });
+        const tree = await rootfs.bytes(d.digest);
+        rootfsBytes += tree ?? 0;
+        images.push({ digest: d.digest, references: layout.referencesOf(d.digest), blobBytes: own, rootfsBytes: tree });
       }
       return { blobBytes, rootfsBytes, totalBytes: blobBytes + rootfsBytes, images };
     },
