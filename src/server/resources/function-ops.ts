@@ -112,7 +112,10 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
         if (repo.setAcceleration(serviceName, functionName, fn.codeChecksum, r.status, r.reason)) {
           deps.hub.publish({ type: 'acceleration', serviceName, functionName, codeChecksum: fn.codeChecksum, status: r.status, reason: r.reason });
         }
-      });
+      })
+      // The service closed (its store with it) while this was preparing: the next start resumes
+      // every function still Preparing, so nothing is lost by dropping the result here.
+      .catch(() => {});
   }
 
   // Even identical, already extracted code goes through prepare(): its entry point check depends on the handler.
