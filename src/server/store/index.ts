@@ -16,7 +16,7 @@ export function openStore(file: string, opts: { maxStoredLogLines: number; maxSt
   return {
     resources: createResourceRepo(db), records, settings, customDomains: createCustomDomainRepo(db),
     close() {
-      records.flush();
+      records.close();
       db.close();
     },
   };

@@ -48,9 +48,17 @@ export function createRecordRepo(db: Db, opts: { maxStoredLines: number; maxStor
     for (const rec of pendingInvocations.values()) q.putInvocation.run(rec.requestId, rec.serviceName, rec.functionName, rec.startTime, JSON.stringify(rec));
   });
 
+  let closed = false;
+
   function flush() {
     if (timer) clearTimeout(timer);
     timer = null;
+    // After close, what still trickles in (an instance's last lines as it is stopped) has nowhere to go.
+    if (closed) {
+      pendingLogs.length = 0;
+      pendingInvocations.clear();
+      return;
+    }
     if (pendingLogs.length === 0 && pendingInvocations.size === 0) return;
     write();
     sincePrune += pendingLogs.length;
@@ -134,6 +142,11 @@ export function createRecordRepo(db: Db, opts: { maxStoredLines: number; maxStor
     },
     /** Writes everything queued now (before a read elsewhere, and at close). */
     flush,
+    /** Writes what is queued, then takes nothing more (the store is closing). */
+    close() {
+      flush();
+      closed = true;
+    },
   };
 }
 export type RecordRepo = ReturnType<typeof createRecordRepo>;
