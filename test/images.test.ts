@@ -2,7 +2,6 @@
 // imported from the archives users have, unpacked by umoci, run from the unpacked tree.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FcError } from '../src/server/errors.ts';
 import { createImageStore, resolveImageUser, type ImageStore, type UnpackProgress } from '../src/server/images/index.ts';
 import { buildImage, buildImageIndex, buildTestImages, busyboxLayer, exportImage, missingImageTools, type TestImages } from './helpers/oci-images.ts';
+import { allocatePort } from '../src/server/instances/ports.ts';
 
 const run = promisify(execFile);
 const missing = missingImageTools({ go: true });
@@ -315,7 +315,7 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
       const store = newStore();
       const [go] = await store.import(archives.goServer);
       const root = await store.unpack(go.digest);
-      const port = await freePort();
+      const port = await allocatePort();
       const child = spawn(join(root, 'server'), [], { env: { LISTEN_ADDR: `127.0.0.1:${port}` }, stdio: 'ignore' });
       try {
         const answer = await poll(() => fetch(`http://127.0.0.1:${port}/invoke`, { method: 'POST', body: 'ping' }).then((r) => r.text()));
@@ -349,16 +349,6 @@ describe.skipIf(missing.length > 0)(`image store${missing.length ? ` (skipped: $
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function poll<T>(fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

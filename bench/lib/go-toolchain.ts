@@ -2,7 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SDK_DIR } from '../../src/server/runtimes/go/build.ts';
+import { goVersion, offlineGoEnv, SDK_DIR } from '../../src/server/runtimes/go/build.ts';
+
+/** The Go toolchain's version, or null without one (build.ts asks it once). */
+export const goInstalled = goVersion;
 
 // The floors of the Go build figures: `go build` run by hand with what src/server/runtimes/go/build.ts
 // gives the toolchain (offline, no cgo, linux/amd64, the SDK replaced by fnplay's own), so that
@@ -10,29 +13,6 @@ import { SDK_DIR } from '../../src/server/runtimes/go/build.ts';
 
 const SDK_MODULE = 'github.com/aliyun/fc-runtime-go-sdk';
 
-/** `go version`'s answer, or null without a Go toolchain. */
-export function goInstalled(): string | null {
-  const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', timeout: 20_000 });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-/** build.ts's environment for a build cache at `cacheDir`. */
-export function offlineGoEnv(cacheDir: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: cacheDir,
-    GOCACHE: join(cacheDir, 'build'),
-    GOPATH: join(cacheDir, 'path'),
-    GOMODCACHE: join(cacheDir, 'mod'),
-    GOPROXY: 'off',
-    GOSUMDB: 'off',
-    GOFLAGS: '',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-    GOOS: 'linux',
-    GOARCH: 'amd64',
-  };
-}
 
 /**
  * A scratch dir with an empty build cache (`cache/`) and a module dir (`src/`) whose go.mod is the

@@ -6,7 +6,7 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { allocatePort } from '../../src/server/instances/ports.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -237,7 +237,7 @@ const BCRYPT_U_STAR_U = '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJK
 /** Debian's docker-registry on a free loopback port, storage in a temp dir; with `auth`, basic auth for fnplay / U*U. */
 export async function startRegistry(opts: { auth?: boolean } = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'fnplay-registry-'));
-  const port = await freePort();
+  const port = await allocatePort();
   const host = `127.0.0.1:${port}`;
   const credentials = opts.auth ? { username: 'fnplay', password: 'U*U' } : null;
   const lines = ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: ${host}`, '  secret: fnplay-test'];
@@ -271,16 +271,6 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Test
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestImages {
   /** The OCI layout holding every image below, by tag. */
