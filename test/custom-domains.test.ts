@@ -57,6 +57,9 @@ describe('custom domains', () => {
       await expect(svc.client.createCustomDomain(name, {})).rejects.toMatchObject({ code: 'InvalidArgument' });
     }
     await expect(svc.client.createCustomDomain('bad.example.com', { routeConfig: { routes: [{ path: 'no-slash', serviceName: 's', functionName: 'f' }] } })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    for (const route of [{ path: '/', serviceName: '1bad', functionName: 'f' }, { path: '/', serviceName: 's', functionName: 'a b' }, { path: '/a\r\nb', serviceName: 's', functionName: 'f' }]) {
+      await expect(svc.client.createCustomDomain('bad.example.com', { routeConfig: { routes: [route] } })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    }
     expect((await svc.client.listCustomDomains({ prefix: 'bad' })).data.customDomains).toEqual([]);
   });
 

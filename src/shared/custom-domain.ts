@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { functionName, serviceName } from './names.ts';
 
 // FC 2.0 custom domains (createCustomDomain & co.): a domain name with routes from path patterns
 // to functions. fnplay serves each on an origin of its own, `http://<domainName>.localhost:<port>`.
@@ -10,8 +11,8 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'O
 
 const routeSchema = z.object({
   path: z.string().min(1).max(2048).startsWith('/', 'routeConfig.routes[].path must start with /').refine((v) => noControl('routeConfig.routes[].path')(v) === true, 'routeConfig.routes[].path must not contain control characters'),
-  serviceName: z.string().min(1).max(128),
-  functionName: z.string().min(1).max(128),
+  serviceName,
+  functionName,
   qualifier: z.string().min(1).max(128).optional(),
   methods: z.array(z.enum(HTTP_METHODS)).optional(),
 });

@@ -161,7 +161,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // A server that answers on 127.0.0.1 only will never be reached (instance-init.sh says so):
     // FC would wait out the start deadline; fnplay fails the start at once with FC's error.
     let loopbackOnly = false;
-    proc = deps.sandbox.launch(spec, { instanceId: id, memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
+    proc = deps.sandbox.launch(spec, { memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
       if (!inited && output.length < 200) {
         const text = chunk.toString('utf8');
         output.push(text);

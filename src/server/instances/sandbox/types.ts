@@ -23,8 +23,6 @@ export interface LaunchSpec {
    * so the network comes up while they start, off the cold start's path.
    */
   networkBeforeStart: boolean;
-  /** Extra host directories shown read-only, e.g. a runtime's own files at `/var/fc/runtime/…`. */
-  mounts?: { host: string; at: string }[];
   /** TCP ports on the sandbox's loopback that reach a Unix socket of the service (FC's runtime API). */
   forwards?: { port: number; socket: string }[];
   /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
@@ -33,7 +31,6 @@ export interface LaunchSpec {
 
 /** Per-instance settings that come from the function and service, not from the runtime. */
 export interface InstanceLimits {
-  instanceId: string;
   memoryMB: number;
   /** Outbound network through a user-mode stack (service `internetAccess`). */
   internetAccess: boolean;
