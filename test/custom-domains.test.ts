@@ -70,6 +70,7 @@ describe('custom domains', () => {
     expect(page.text).toContain('<h1 id="fn">/index.html</h1>');
     expect(page.headers['content-disposition']).toBe('inline'); // the function's own
     expect((await get(host, '/api/items')).text).toContain('/api/items');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
     // Exact before wildcard, and the route's methods.
     expect((await get(host, '/login')).status).toBe(405);
   });
@@ -113,6 +114,7 @@ describe('the proxy path', () => {
     expect(r.headers.get('content-disposition')).toBe('attachment');
     const bad = await fetch(`${svc.url}/x`, { headers: { 'x-fc-invocation-target': 'nonsense' } });
     expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-content-type-options')).toBe('nosniff'); // errors too
     expect((await bad.json()).ErrorCode).toBe('InvalidArgument');
   });
 

@@ -24,17 +24,19 @@ export function createHttpApp(deps: HttpDeps) {
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, new FcError('PathNotSupported', `${c.req.method} ${new URL(c.req.url).pathname} is not a path fnplay serves`)));
 
+  // Browsers must take every answer (a function's included) as the type it says it is, never sniff
+  // a script out of it: set on the finished response, whichever handler or error made it.
   app.use('*', async (c, next) => {
-    // Browsers must take every answer as the type it says it is, never sniff a script out of it.
-    c.header('x-content-type-options', 'nosniff');
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
+  app.use('*', async (c, next) => {
     const host = (header(c, 'host') ?? '').toLowerCase();
     // A custom domain's own origin serves its routes and nothing else (custom-domain-host.ts).
     const domain = customDomainOf(deps, host);
     if (domain) return serveCustomDomain(c, deps, domain);
     // Against DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
     if (!deps.allowedHosts.has(host)) throw new FcError('AccessDenied', `host '${host}' is not allowed: fnplay answers only to ${[...deps.allowedHosts][0]}`);
-    // The playground page is never framed, by any site.
-    c.header('x-frame-options', 'DENY');
     // `x-fc-invocation-target` routes a request on the FC endpoint to a function (seed 000 §5.6).
     const target = header(c, 'x-fc-invocation-target');
     if (target !== undefined) {

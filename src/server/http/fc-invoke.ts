@@ -40,8 +40,7 @@ function readRevision(deps: HttpDeps, serviceSegment: string, functionName: stri
 }
 
 function send(c: Context, r: InvokeResult) {
-  // A fresh Response does not carry what middleware set on the context: nosniff goes on here.
-  return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: { ...r.headers, 'x-content-type-options': 'nosniff' } });
+  return new Response(r.body.length ? new Uint8Array(r.body) : null, { status: r.statusCode, headers: r.headers });
 }
 
 // Hop-by-hop and framing headers (RFC 9110 §7.6.1, SPEC §3): they describe the client's

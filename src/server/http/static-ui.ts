@@ -24,7 +24,7 @@ export function staticUi(deps: HttpDeps) {
     const html = existsSync(built) ? readFileSync(built, 'utf8') : PLACEHOLDER;
     return html.replace('</head>', `<meta name="fnplay-token" content="${deps.apiToken}"></head>`);
   };
-  ui.get('/', (c) => c.html(page(), 200, { 'cache-control': 'no-store', 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'no-referrer' }));
+  ui.get('/', (c) => c.html(page(), 200, { 'cache-control': 'no-store', 'content-security-policy': PAGE_POLICY, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' }));
   // Top-level files copied from public/ (favicon, ...).
   ui.get('/:file{[\\w.-]+\\.(svg|png|ico|txt|webmanifest)}', (c) => {
     const file = join(UI_DIR, c.req.param('file'));
