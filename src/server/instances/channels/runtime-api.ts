@@ -13,6 +13,9 @@ const PREFIX = '/2020-11-11/runtime/invocation/';
 // x-fc-function-type (FC-RUNTIMES §0): what the polled event is.
 const FUNCTION_TYPE: Record<string, string> = { '/invoke': '0', '/http-invoke': '0', '/initialize': '1', '/pre-stop': '2', '/pre-freeze': '3' };
 const MAX_ERROR_BODY = 1024 * 1024;
+// What one instance may hold open on the service (each connection is a descriptor of the service's).
+const MAX_POLLS = 128;
+const MAX_CONNECTIONS = 256;
 
 interface Event {
   requestId: string;
@@ -95,6 +98,12 @@ export async function createRuntimeApiServer(listen: { socketPath: string } | { 
       firstPoll();
       const ev = waiting.shift();
       if (ev) return dispatch(res, ev);
+      // An SDK keeps one poll (or one per concurrent call) open; thousands would be the function
+      // spending the service's file descriptors.
+      if (polls.length >= MAX_POLLS) {
+        res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ errorMessage: `at most ${MAX_POLLS} polls may wait at once` }));
+        return;
+      }
       polls.push(res);
       res.on('close', () => {
         const i = polls.indexOf(res);
@@ -111,6 +120,7 @@ export async function createRuntimeApiServer(listen: { socketPath: string } | { 
   server.headersTimeout = 0;
   server.keepAliveTimeout = 0;
   server.timeout = 0;
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if ('socketPath' in listen) server.listen(listen.socketPath, () => resolve());

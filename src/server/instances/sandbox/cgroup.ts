@@ -238,10 +238,8 @@ function tryV2(dataDir: string): CgroupRoot | null {
           /* older kernel: peak falls back to current */
         }
         const stat = () => statFields(read(join(dir, 'memory.stat')));
-        const current = () => {
-          const s = stat();
-          return (s.get('anon') ?? 0) + (s.get('file_mapped') ?? 0);
-        };
+        const used = (s: Map<string, number>) => (s.get('anon') ?? 0) + (s.get('file_mapped') ?? 0);
+        const current = () => used(stat());
         return {
           procsFiles: [join(dir, 'cgroup.procs')],
           setMemoryLimit: (memoryMB) => write(join(dir, 'memory.max'), String(limitBytes(memoryMB))),
@@ -260,13 +258,12 @@ function tryV2(dataDir: string): CgroupRoot | null {
             }
           },
           peak() {
-            const cur = current();
-            if (peakFd === null) return cur;
+            const s = stat();
+            if (peakFd === null) return used(s);
             const buf = Buffer.alloc(32);
             const n = readSync(peakFd, buf, 0, 32, 0);
-            const s = stat();
             const unmappedCache = (s.get('file') ?? 0) - (s.get('file_mapped') ?? 0);
-            return Math.max(Number(buf.toString('utf8', 0, n)) - unmappedCache, cur);
+            return Math.max(Number(buf.toString('utf8', 0, n)) - unmappedCache, used(s));
           },
           oomKills: () => statFields(read(join(dir, 'memory.events'))).get('oom_kill') ?? 0,
           remove() {

@@ -28,6 +28,8 @@ export async function startHostPortForwarders(dir: string, ports: number[]) {
       inside.on('close', end);
       host.on('close', end);
     });
+    // Every connection costs the service two descriptors: functions share a bounded number.
+    server.maxConnections = 512;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(join(dir, `${port}.sock`), () => resolve());
