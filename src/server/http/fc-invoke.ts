@@ -5,6 +5,7 @@ import type { InvokeResult } from '../invocations/index.ts';
 import { header, headerRecord, param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
+import { hasControlCharacter, isHeaderName } from '../../shared/http-syntax.ts';
 
 // SPEC §3 limits. FC2-API says 32 MB for sync payloads; SPEC (which decides) says 16 MB.
 export const MAX_SYNC_BODY = 16 * 1024 * 1024;
@@ -47,10 +48,6 @@ function send(c: Context, r: InvokeResult) {
 // connection to fnplay, not a request to the function; forwarded, they confuse the instance's
 // keep-alive connection (an Upgrade or Expect left it waiting) and the next caller stalls.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'upgrade', 'expect', 'transfer-encoding', 'te', 'trailer', 'host', 'content-length', 'authorization']);
-// RFC 9110 §5.1 token characters for names; values without control characters other than HTAB.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// eslint-disable-next-line no-control-regex
-const BAD_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** Client headers the function may see: FC strips its own x-fc-* and the hop-by-hop ones (SPEC §3). */
 function forwardedHeaders(c: Context): Record<string, string> {
@@ -66,8 +63,8 @@ export function forwardableHeaders(given: Record<string, string>): Record<string
   let size = 0;
   for (const [k, v] of Object.entries(all)) {
     size += k.length + v.length + 4;
-    if (!HEADER_NAME.test(k)) throw new FcError('InvalidArgument', `request header name '${printable(k)}' is not a valid HTTP header name`);
-    if (BAD_VALUE.test(v)) throw new FcError('InvalidArgument', `request header '${k}' has a control character in its value`);
+    if (!isHeaderName(k)) throw new FcError('InvalidArgument', `request header name '${printable(k)}' is not a valid HTTP header name`);
+    if (hasControlCharacter(v)) throw new FcError('InvalidArgument', `request header '${k}' has a control character in its value`);
     if (k.startsWith('x-fc-') || k.startsWith('proxy-') || HOP_BY_HOP.has(k) || named.has(k)) continue;
     out[k] = v;
   }
@@ -83,7 +80,7 @@ export function checkedPath(subPath: string): string {
   } catch {
     throw new FcError('InvalidArgument', 'the request path has a malformed percent-encoding');
   }
-  if (BAD_VALUE.test(decoded) || BAD_VALUE.test(subPath)) throw new FcError('InvalidArgument', 'the request path has a control character (CR, LF, NUL, …) in it');
+  if (hasControlCharacter(decoded) || hasControlCharacter(subPath)) throw new FcError('InvalidArgument', 'the request path has a control character (CR, LF, NUL, …) in it');
   return subPath.startsWith('/') ? subPath : '/' + subPath;
 }
 

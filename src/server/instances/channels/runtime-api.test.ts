@@ -57,9 +57,12 @@ describe('runtime API', () => {
     const polled = await http(s.port!, 'GET', '/2020-11-11/runtime/invocation/next');
     const params = JSON.parse(Buffer.from(String(polled.headers['x-fc-http-params']), 'base64').toString());
     expect(params).toMatchObject({ path: '/a/b', method: 'POST', requestURI: '/a/b?q=1&q=2', queriesMap: { q: ['1', '2'] }, headersMap: { 'X-App': ['demo'] } });
-    const out = Buffer.from(JSON.stringify({ status: 201, headersMap: { 'Content-Type': ['text/plain'], 'Set-Cookie': ['a=1', 'b=2'] } })).toString('base64');
+    const out = Buffer.from(JSON.stringify({ status: 201, headersMap: { 'Content-Type': ['text/plain'], 'Set-Cookie': ['a=1', 'b=2'], 'Bad Name': ['x'], 'X-Split': ['a\r\nInjected: 1'] } })).toString('base64');
     await http(s.port!, 'POST', '/2020-11-11/runtime/invocation/r3/response', 'made', { 'x-fc-http-params': out });
-    expect(await web).toMatchObject({ statusCode: 201, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.from('made') });
+    const answered = await web;
+    expect(answered).toMatchObject({ statusCode: 201, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.from('made') });
+    expect(Object.keys(answered.headers)).not.toContain('bad name');
+    expect(answered.headers['x-split']).toBeUndefined();
   });
 
   it('answers unknown ids and paths with 404, bounds waiting polls, and fails what is in flight when the instance exits', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ResponseTooLarge, type CaResponse, type InstanceChannel } from './types.ts';
+import { hasControlCharacter, isHeaderName } from '../../../shared/http-syntax.ts';
 
 // FC's runtime API (FC-RUNTIMES §0), served to one instance: the instance long-polls
 // `GET /2020-11-11/runtime/invocation/next`, gets an event with its x-fc-* headers, and answers
@@ -87,6 +88,8 @@ export async function createRuntimeApiServer(listen: { socketPath: string } | { 
     for (const [k, v] of Object.entries(out.headersMap ?? {})) {
       const name = k.toLowerCase();
       const values = Array.isArray(v) ? v.map(String) : [String(v)];
+      // The function's JSON may name anything; what HTTP cannot carry is dropped, not a 500 later.
+      if (!isHeaderName(name) || values.some(hasControlCharacter)) continue;
       headers[name] = name === 'set-cookie' ? values : values.join(', ');
     }
     ev.resolve({ statusCode: Number.isInteger(out.status) && out.status >= 100 && out.status < 600 ? out.status : 200, headers, body });
