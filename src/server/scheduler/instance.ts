@@ -6,13 +6,13 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { FcError } from '../errors.ts';
 import { allocatePort, createCaClient, createRuntimeApiServer, IN_SANDBOX, recordPid, waitForListen, type CaResponse, type ExitInfo, type InstanceChannel, type RuntimeApiServer, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
-import { copyTree } from '../code/index.ts';
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
 import { systemLine } from '../../shared/log-format.ts';
 import type { InstanceInfo, InstanceState } from '../../shared/observe.ts';
 import { commonHeaders, instanceEnv } from './instance-headers.ts';
+import { codeDirFor, startError } from './instance-start.ts';
 import type { FunctionRevision, InitReport } from './types.ts';
 
 export interface InstanceDeps {
@@ -115,30 +115,10 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
 
   async function startSteps(): Promise<Omit<InitReport, 'initFunctionMs'>> {
     const t0 = performance.now();
-    // 1. code: the sandbox shows the prepared copy read-only at /code, so no copy is made; without
-    // a sandbox the function could write to it, so it gets a working copy of its own.
+    // 1. code (instance-start.ts: the prepared or built tree, or a copy of it without a sandbox)
     await mkdir(dir, { recursive: true });
-    const prepared = deps.code.preparedDir(rev.fn.codeChecksum);
     const sandboxed = deps.sandbox.status.kind !== 'none';
-    let hostCodeDir = prepared && sandboxed ? prepared : join(dir, 'code');
-    const notBuilt = () => {
-      const failed = rev.fn.acceleration?.status === 'Failed';
-      return new FcError('CodeNotReady', failed ? `the function's code failed to build, so it cannot run: ${rev.fn.acceleration?.reason ?? ''}` : "the function's code is being prepared (built); invoke again once accelerationInfo.status is Ready");
-    };
-    if (!prepared) {
-      // Not accelerated yet: extract for this instance alone; code that must be built waits for its build.
-      await deps.code.extractTo(rev.fn.codeChecksum, hostCodeDir);
-      if (recipe.build?.needed(hostCodeDir)) throw notBuilt();
-    } else if (recipe.build?.needed(prepared)) {
-      // Code that must be built (Go source) runs only once built: a cold start never compiles.
-      const built = deps.code.derivedDir(rev.fn.codeChecksum, recipe.build.key);
-      if (!built) throw notBuilt();
-      hostCodeDir = built;
-      if (!sandboxed) {
-        hostCodeDir = join(dir, 'code');
-        await copyTree(built, hostCodeDir);
-      }
-    } else if (!sandboxed) await deps.code.materialize(rev.fn.codeChecksum, hostCodeDir);
+    const hostCodeDir = await codeDirFor(rev, recipe, { code: deps.code, sandboxed, instanceDir: dir });
     const t1 = performance.now();
 
     // 2. the sandbox, until the server answers
@@ -183,25 +163,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // The server's start and the sandbox's network (when it may come up meanwhile) run side by side.
     const [listening] = await Promise.all([up, p.ready]);
     inited = true;
-    if (!listening) throw await startError(proc, output.join('').slice(-2048), port, loopbackOnly);
+    if (!listening) throw await startError(proc, { logs: output.join('').slice(-2048), port, loopbackOnly, sandboxed, startDeadlineMs: deps.startDeadlineMs });
     return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
-  }
-
-  /** FC's start errors (SPEC §2), with the reason and the tail of what the process printed. */
-  async function startError(p: SandboxedProcess, logs: string, port: number, loopbackOnly: boolean): Promise<FcError> {
-    const exit = loopbackOnly ? null : p.exited ?? (await Promise.race([p.waitExit(), sleep(100).then(() => null)]));
-    const setup = p.setupError();
-    if (setup) return new FcError('CAExited', `The CA process either cannot be started or exited: the sandbox could not be set up (${setup}). Logs : ${logs}`);
-    // 126 is the shell's "found but not executable" (the sandbox's relay runs the command).
-    if (exit?.spawnError?.code === 'EACCES' || exit?.code === 126) return new FcError('CAFilePermission', `The CA process cannot be started due to bootstrap file don't have execute permissions. Logs : ${logs}`);
-    if (exit) {
-      const how = exit.spawnError ? `${exit.spawnError.code}: ${exit.spawnError.message}` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-      return new FcError('CAExited', `The CA process either cannot be started or exited: ${how}. Logs : ${logs}`);
-    }
-    const advice = deps.sandbox.status.kind === 'none'
-      ? `The server must listen on FC_SERVER_PORT (${port}): without a sandbox, instances share the host's ports.`
-      : `The server must listen on 0.0.0.0:${port} (the CAPort); one that listens on 127.0.0.1 only is not reachable.`;
-    return new FcError('FunctionNotStarted', `The CA's http server cannot be started:ContainerStartDuration:${deps.startDeadlineMs * 1e6}. Ping CA failed due to: dial tcp 0.0.0.0:${port}: connect: connection refused. ${advice} Logs : ${logs}`);
   }
 
   function onProcessExit(e: ExitInfo) {
