@@ -11,6 +11,8 @@ import { createHttpApp } from './http/app.ts';
 import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
+import { createImagePreparation, type RegistryCredentials } from './resources/image-preparation.ts';
+import { createImageStore, FC_IMAGE_SIZE_LIMITS } from './images/index.ts';
 import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { openStore } from './store/index.ts';
@@ -35,6 +37,10 @@ export interface FnplayConfig {
   sandbox?: SandboxMode;
   /** Host loopback ports instances may reach at 127.0.0.1:P (a local database); never the service's own. */
   hostPorts?: number[];
+  /** Credentials for pulling custom-container images, by registry host; never logged. */
+  registryCredentials?: RegistryCredentials;
+  /** FC's limit on an image's uncompressed size: 3 GB (ACR Personal, Enterprise Basic) unless 10 GB (Enterprise Standard/Advanced) is asked for. */
+  imageSizeLimit?: 'standard' | 'enterprise';
 }
 
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
@@ -47,21 +53,21 @@ export async function startFnplay(cfg: FnplayConfig) {
   if (cfg.hostPorts?.includes(cfg.port)) throw new Error(`--host-port cannot name fnplay's own port ${cfg.port}`);
   const forwarders = await startHostPortForwarders(join(cfg.dataDir, 'host-ports'), cfg.hostPorts ?? []);
   const sandbox = createSandbox({ mode: cfg.sandbox ?? 'auto', dataDir: cfg.dataDir, hostPorts: forwarders });
+  const images = createImageStore({ dir: join(cfg.dataDir, 'images'), maxUncompressedBytes: FC_IMAGE_SIZE_LIMITS[cfg.imageSizeLimit ?? 'standard'] });
   const scheduler = createScheduler({
-    code, bus, hub, sandbox, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
+    code, images, bus, hub, sandbox, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
   });
   const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
-  const functions = createFunctionOps({
-    repo: store.resources, code, hub,
-    onChanged: (service, fn, revision) => void scheduler.drain(service, fn, revision),
-  });
+  const onChanged = (service: string, fn: string, revision: number) => void scheduler.drain(service, fn, revision);
+  const imagePreparation = createImagePreparation({ repo: store.resources, images, hub, credentials: cfg.registryCredentials ?? {}, onReady: onChanged });
+  const functions = createFunctionOps({ repo: store.resources, code, hub, images: imagePreparation, onChanged });
   functions.resumePreparation();
 
   const apiToken = randomBytes(24).toString('base64url');
   const allowedHosts = new Set<string>();
   const app = createHttpApp({
-    store, code, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
+    store, code, images, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
     region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
@@ -100,6 +106,7 @@ export async function startFnplay(cfg: FnplayConfig) {
     sandbox: sandbox.status,
     scheduler,
     store,
+    images,
     /** Every instance gets PreStop and is stopped; then the store is closed. */
     close() {
       closing ??= (async () => {

@@ -9,14 +9,17 @@ export const RUNTIMES = [
   'custom',
   'custom.debian10',
   'go1',
+  'custom-container',
 ] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** Runtimes FC knows but fnplay does not run yet: accepted names get a clear error instead of "invalid". */
-export const KNOWN_UNSUPPORTED_RUNTIMES = ['python3.10', 'python3.9', 'python3', 'custom-container'];
+export const KNOWN_UNSUPPORTED_RUNTIMES = ['python3.10', 'python3.9', 'python3'];
 
 export const isNodeRuntime = (r: string) => r.startsWith('nodejs');
 export const isCustomRuntime = (r: string) => r === 'custom' || r === 'custom.debian10';
+/** A function whose code is an OCI image (seed 000 §5): no zip, a `customContainerConfig` instead. */
+export const isContainerRuntime = (r: string) => r === 'custom-container';
 
 const envKey = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 const RESERVED_ENV = new Set(['accessKeyID', 'accessKeySecret', 'securityToken', 'topic']);
@@ -64,6 +67,45 @@ export const customRuntimeConfig = z.object({
 
 const description = withRule(z.string().max(256), 'text');
 
+/**
+ * FC carries a container's `command` and `args` as JSON arrays inside strings (`'["python","app.py"]'`,
+ * FC2-API §5.1); '' (or absent) means the image's own ENTRYPOINT / CMD.
+ */
+const jsonWords = withRule(z.string().max(MAX_COMMAND_WORDS * MAX_WORD), 'argv').superRefine((s, ctx) => {
+  if (s.trim() === '') return;
+  const words = parseJsonWords(s);
+  if (typeof words === 'string') ctx.addIssue({ code: 'custom', message: words });
+});
+
+/** The words of a JSON-array string, or why it is not one. */
+export function parseJsonWords(s: string): string[] | string {
+  if (s.trim() === '') return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    return `must be a JSON array of strings, like '["python","app.py"]', got '${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
+  }
+  if (!Array.isArray(v) || v.some((w) => typeof w !== 'string')) return `must be a JSON array of strings, like '["python","app.py"]'`;
+  if (v.length > MAX_COMMAND_WORDS) return `must have at most ${MAX_COMMAND_WORDS} words`;
+  if (v.some((w: string) => w.includes('\0'))) return 'must not contain a NUL character';
+  return v as string[];
+}
+
+/** An image reference as Docker writes it (host/path:tag or @sha256:…); the image store checks it fully. */
+const imageReference = withRule(z.string().min(1, 'must name an image (registry/namespace/name:tag)').max(1024), 'line').refine((s) => !/\s/.test(s), 'must not contain spaces');
+
+export const customContainerConfig = z.object({
+  image: imageReference,
+  command: jsonWords.optional(),
+  args: jsonWords.optional(),
+  accelerationType: z.enum(['Default', 'None']).optional(),
+  /** ACR Enterprise Edition's instance id: kept and returned, nothing else (there is no ACR here). */
+  instanceID: withRule(z.string().max(128), 'line').optional(),
+  webServerMode: z.boolean().optional(),
+});
+export type CustomContainerConfig = Required<Omit<z.infer<typeof customContainerConfig>, 'instanceID'>> & { instanceID: string };
+
 export const memorySize = z
   .number()
   .int()
@@ -82,6 +124,7 @@ export const functionFields = z.object({
   instanceLifecycleConfig: z.object({ preFreeze: hook.optional(), preStop: hook.optional() }).optional(),
   environmentVariables: environmentVariables.optional(),
   customRuntimeConfig: customRuntimeConfig.optional(),
+  customContainerConfig: customContainerConfig.optional(),
   caPort: z.number().int().min(1).max(65535).optional(),
   code: z.object({ zipFile: z.string().optional(), ossBucketName: z.string().optional(), ossObjectName: z.string().optional() }).optional(),
 });
@@ -109,6 +152,8 @@ export interface FunctionConfig {
   instanceLifecycleConfig: { preFreeze: { handler: string; timeout: number }; preStop: { handler: string; timeout: number } };
   environmentVariables: Record<string, string>;
   customRuntimeConfig: { command: string[]; args: string[] } | null;
+  /** Set for `custom-container` only; `command`/`args` as FC returns them (JSON-array strings, '' for the image's own). */
+  customContainerConfig: CustomContainerConfig | null;
   caPort: number;
 }
 

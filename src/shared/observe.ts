@@ -63,8 +63,17 @@ export interface InvocationRecord {
 
 export type AccelerationStatus = 'Preparing' | 'Ready' | 'Failed';
 
+/** How far a container image's preparation is: pulling it, or unpacking its layers (bytes uncompressed). */
+export interface AccelerationProgress {
+  phase: 'pulling' | 'unpacking';
+  layersDone?: number;
+  layers?: number;
+  bytesDone?: number;
+  bytes?: number;
+}
+
 export type LiveEvent =
   | { type: 'log'; line: LogLine }
   | { type: 'instance'; instance: InstanceInfo }
-  | { type: 'acceleration'; serviceName: string; functionName: string; codeChecksum: string; status: AccelerationStatus; reason: string | null }
+  | { type: 'acceleration'; serviceName: string; functionName: string; codeChecksum: string; status: AccelerationStatus; reason: string | null; progress?: AccelerationProgress }
   | { type: 'invocation'; record: InvocationRecord };

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
+import type { ImageStore } from '../images/index.ts';
 import type { CodeStore } from '../code/index.ts';
 import { DEFAULT_CODE_LIMITS } from '../code/limits.ts';
 import type { LiveHub, LogBus } from '../logs/index.ts';
@@ -14,6 +15,7 @@ import type { SandboxStatus } from '../../shared/sandbox-status.ts';
 export interface HttpDeps {
   store: Store;
   code: CodeStore;
+  images: ImageStore;
   bus: LogBus;
   hub: LiveHub;
   scheduler: Scheduler;

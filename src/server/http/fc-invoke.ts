@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
 import type { FunctionRevision } from '../scheduler/index.ts';
 import type { InvokeResult } from '../invocations/index.ts';
+import type { FunctionRecord } from '../store/index.ts';
 import { header, headerRecord, param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
@@ -32,12 +33,19 @@ function readRevision(deps: HttpDeps, serviceSegment: string, functionName: stri
   const { serviceName, qualifier } = splitQualifier(serviceSegment);
   const service = requireService(deps, serviceName);
   const q = requireLatest(serviceName, qualifier);
-  const fn = requireFunction(deps, serviceName, functionName);
+  const fn = servingRecord(requireFunction(deps, serviceName, functionName));
   const onDemand = deps.store.resources.getOnDemand(serviceName, q, functionName);
   return {
     rev: { service, fn, qualifier: q, versionId: 'LATEST', region: deps.region, accountId: deps.accountId },
     maxInstances: onDemand ? onDemand.maximumInstanceCount : null,
   };
+}
+
+/** While a container function's new image prepares, the revision before it serves (seed 000 §5.6). */
+function servingRecord(fn: FunctionRecord): FunctionRecord {
+  const s = fn.serving;
+  if (!s || fn.acceleration.status !== 'Preparing') return fn;
+  return { ...fn, config: s.config, codeChecksum: s.codeChecksum, imageDigest: s.imageDigest, revision: s.revision, acceleration: { status: 'Ready', reason: null }, serving: null };
 }
 
 function send(c: Context, r: InvokeResult) {

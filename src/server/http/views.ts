@@ -35,6 +35,7 @@ export function functionView(f: FunctionRecord) {
     instanceLifecycleConfig: c.instanceLifecycleConfig,
     environmentVariables: c.environmentVariables,
     customRuntimeConfig: c.customRuntimeConfig,
+    customContainerConfig: c.customContainerConfig ? { ...c.customContainerConfig, accelerationInfo: { status: f.acceleration.status } } : null,
     caPort: c.caPort,
     codeChecksum: f.codeChecksum,
     codeSize: f.codeSize,

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FcError } from '../errors.ts';
-import { CodeError, type CodeStore, type PrepareCheck } from '../code/index.ts';
+import { CodeError, crc64, type CodeStore, type PrepareCheck } from '../code/index.ts';
+import { parseReference } from '../images/index.ts';
+import type { ImagePreparation } from './image-preparation.ts';
 import type { FunctionRecord, ResourceRepo, ServiceRecord } from '../store/index.ts';
 import type { LiveHub } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import {
-  createFunctionBody, describeZodError, FUNCTION_DEFAULTS, updateFunctionBody,
-  type FunctionConfig, type Runtime, type UpdateFunctionBody,
+  createFunctionBody, describeZodError, FUNCTION_DEFAULTS, isContainerRuntime, updateFunctionBody,
+  type CustomContainerConfig, type FunctionConfig, type Runtime, type UpdateFunctionBody,
 } from '../../shared/function-config.ts';
 
 /** The build step of the function's runtime, if it has one (a runtime fnplay does not run has none). */
@@ -60,9 +62,33 @@ function mergeConfig(body: UpdateFunctionBody & { functionName: string }, prev: 
     // FC keeps omitted variables on update, and `{}` clears them (FC2-API §4).
     environmentVariables: body.environmentVariables ?? prev?.environmentVariables ?? {},
     customRuntimeConfig: crc ? { command: crc.command ?? [], args: crc.args ?? [] } : prev?.customRuntimeConfig ?? null,
+    customContainerConfig: containerConfig(body, prev),
     caPort: pick('caPort', FUNCTION_DEFAULTS.caPort),
   };
 }
+
+/** A custom-container function's image settings: the update's fields over the ones stored (FC keeps what an update omits). */
+function containerConfig(body: UpdateFunctionBody & { functionName: string }, prev: FunctionConfig | null): CustomContainerConfig | null {
+  const runtime = body.runtime ?? prev?.runtime;
+  if (!runtime || !isContainerRuntime(runtime)) return null;
+  const b = body.customContainerConfig;
+  const p = prev?.customContainerConfig;
+  const image = b?.image ?? p?.image;
+  if (!image) throw new FcError('InvalidArgument', 'customContainerConfig.image is required for runtime custom-container: the image to run (registry/namespace/name:tag)');
+  // A malformed reference says why (the image store's rules, as Docker's)
+  parseReference(image);
+  return {
+    image,
+    command: b?.command ?? p?.command ?? '',
+    args: b?.args ?? p?.args ?? '',
+    accelerationType: b?.accelerationType ?? p?.accelerationType ?? 'Default',
+    instanceID: b?.instanceID ?? p?.instanceID ?? '',
+    webServerMode: b?.webServerMode ?? p?.webServerMode ?? true,
+  };
+}
+
+/** A container function has no zip: its checksum stands for its image reference (keys preparations and x-fc-code-checksum). */
+const imageChecksum = (image: string) => crc64(Buffer.from(`image:${image}`)).toString();
 
 function decodeZip(zipFile: string): Buffer {
   // Node's base64 decoder skips bad characters silently; a strict check keeps garbage from passing as code.
@@ -70,7 +96,7 @@ function decodeZip(zipFile: string): Buffer {
   return Buffer.from(zipFile, 'base64');
 }
 
-export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; onChanged: (service: string, fn: string, revision: number) => void }) {
+export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; images: ImagePreparation; onChanged: (service: string, fn: string, revision: number) => void }) {
   const { repo, code } = deps;
 
   /** Stores the body's code, if any; `check` is the config it will run under, for what the zip alone proves cannot start. */
@@ -94,6 +120,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
 
   /** Preparation runs after the answer: the status goes Preparing → Ready/Failed and is pushed live. */
   function prepare(fn: FunctionRecord) {
+    if (isContainerRuntime(fn.config.runtime)) return deps.images.prepare(fn);
     const { serviceName } = fn;
     const { functionName, runtime, handler, customRuntimeConfig } = fn.config;
     void code
@@ -118,6 +145,38 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       .catch(() => {});
   }
 
+  /**
+   * A custom-container function's update: a new image (or acceleration setting) starts a new
+   * preparation, and the revision that served until now keeps serving until it is Ready (seed 000
+   * §5.6); any other change keeps the prepared image and takes effect at once.
+   */
+  function updateContainer(before: FunctionRecord, body: UpdateFunctionBody, ifMatch?: string): FunctionRecord {
+    if (body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
+    const prev = before;
+    const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
+    const wasContainer = isContainerRuntime(prev.config.runtime);
+    const pc = prev.config.customContainerConfig;
+    const cc = config.customContainerConfig!;
+    const newImage = !wasContainer || !pc || pc.image !== cc.image || pc.accelerationType !== cc.accelerationType || (prev.acceleration.status === 'Failed');
+    // What serves meanwhile: the revision before, if it was a ready image (or what already served it).
+    const servingBefore = prev.acceleration.status === 'Ready' && wasContainer && prev.imageDigest
+      ? { config: prev.config, codeChecksum: prev.codeChecksum, imageDigest: prev.imageDigest, revision: prev.revision }
+      : prev.serving;
+    const fn: FunctionRecord = {
+      ...prev, config, codeChecksum: imageChecksum(cc.image), codeSize: 0,
+      acceleration: newImage ? preparing() : prev.acceleration,
+      imageDigest: newImage ? null : prev.imageDigest,
+      serving: newImage ? servingBefore : null,
+      revision: prev.revision + 1, lastModifiedTime: isoNow(), etag: newEtag(),
+    };
+    checkIfMatch(ifMatch, prev.etag);
+    repo.putFunction(fn);
+    if (newImage) prepare(fn);
+    // Instances of the serving revision stay until the new image is ready; all others go now.
+    deps.onChanged(fn.serviceName, config.functionName, fn.serving?.revision ?? fn.revision);
+    return fn;
+  }
+
   // Even identical, already extracted code goes through prepare(): its entry point check depends on the handler.
   const preparing = () => ({ status: 'Preparing' as const, reason: null });
 
@@ -130,15 +189,18 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
         if (repo.getFunction(service.serviceName, name)) throw new FcError('FunctionAlreadyExists', `function '${name}' already exists in service '${service.serviceName}'`);
       };
       checkFree();
-      if (!body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
-      const stored = (await storeCode(body, checkOf(body.runtime, body.handler, body.customRuntimeConfig?.command)))!;
+      const container = isContainerRuntime(body.runtime);
+      if (container && body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
+      if (!container && !body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
+      const config = mergeConfig(body, null);
+      const stored = container ? { checksum: imageChecksum(config.customContainerConfig!.image), size: 0 } : (await storeCode(body, checkOf(body.runtime, body.handler, body.customRuntimeConfig?.command)))!;
       // Another request may have created this function (or deleted the service) while the zip was stored:
       // check again; from here to the write there is no await, and the store is synchronous.
       checkFree();
       const now = isoNow();
       const fn: FunctionRecord = {
-        serviceName: service.serviceName, functionId: randomUUID(), config: mergeConfig(body, null), codeChecksum: stored.checksum, codeSize: stored.size,
-        acceleration: preparing(), revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
+        serviceName: service.serviceName, functionId: randomUUID(), config, codeChecksum: stored.checksum, codeSize: stored.size,
+        acceleration: preparing(), imageDigest: null, serving: null, revision: 1, createdTime: now, lastModifiedTime: now, etag: newEtag(),
       };
       repo.putFunction(fn);
       prepare(fn);
@@ -148,8 +210,12 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
     async update(before: FunctionRecord, raw: unknown, ifMatch?: string): Promise<FunctionRecord> {
       checkIfMatch(ifMatch, before.etag);
       const body = parseBody(updateFunctionBody, raw);
+      const runtime = body.runtime ?? before.config.runtime;
+      if (isContainerRuntime(runtime)) return updateContainer(before, body, ifMatch);
       const command = body.customRuntimeConfig ? body.customRuntimeConfig.command : before.config.customRuntimeConfig?.command;
-      const check = checkOf(body.runtime ?? before.config.runtime, body.handler ?? before.config.handler, command);
+      const check = checkOf(runtime, body.handler ?? before.config.handler, command);
+      // A container function has no code to keep: a new runtime needs its code.
+      if (isContainerRuntime(before.config.runtime) && !body.code) throw new FcError('InvalidArgument', `code is required to change a custom-container function to runtime ${runtime}: send code.zipFile (a base64 zip)`);
       const stored = await storeCode(body, check);
       // The kept code may not suit a new runtime or command (a bootstrap that is a directory).
       if (!stored && (body.runtime || body.customRuntimeConfig)) {
@@ -164,7 +230,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       const recheck = stored || config.handler !== prev.config.handler || config.runtime !== prev.config.runtime;
       const fn: FunctionRecord = {
         ...prev, config, codeChecksum: checksum, codeSize: stored?.size ?? prev.codeSize,
-        acceleration: recheck ? preparing() : prev.acceleration,
+        acceleration: recheck ? preparing() : prev.acceleration, imageDigest: null, serving: null,
         revision: prev.revision + 1, lastModifiedTime: isoNow(), etag: newEtag(),
       };
       repo.putFunction(fn);

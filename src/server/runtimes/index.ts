@@ -1,10 +1,13 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FcError } from '../errors.ts';
-import { isCustomRuntime, isNodeRuntime, type FunctionConfig } from '../../shared/function-config.ts';
+import { isContainerRuntime, isCustomRuntime, isNodeRuntime, type FunctionConfig } from '../../shared/function-config.ts';
 import type { InstanceView, LaunchSpec } from '../instances/sandbox/index.ts';
 import { nodejsLaunch } from './nodejs/recipe.ts';
 import { goRecipe } from './go/recipe.ts';
+import { containerRecipe, type PreparedRoot } from './container/recipe.ts';
+
+export type { PreparedRoot } from './container/recipe.ts';
 
 /** What a recipe gets to build its launch: how the instance sees things, and the host's copy of the code. */
 export interface LaunchContext {
@@ -16,6 +19,8 @@ export interface LaunchContext {
   port: number;
   /** For runtimes that poll FC's runtime API: FC_RUNTIME_API's value, and the forward that makes it reachable. */
   runtimeApi: { address: string; forward: { port: number; socket: string } | null } | null;
+  /** For runtimes that run an image: its root filesystem, ready for this instance. */
+  root?: PreparedRoot | null;
 }
 
 /** A build step (Go source): made once per code checksum and `key`, before any instance starts. */
@@ -36,6 +41,8 @@ export interface RuntimeRecipe {
   /** When its start is over: its "runtime inited." line, its server accepting, or its first poll. */
   readyWhen: 'inited-line' | 'listening' | 'first-poll';
   build?: CodeBuild;
+  /** Runs a container image (customContainerConfig) instead of the function's code. */
+  image?: boolean;
   launch(ctx: LaunchContext): Omit<LaunchSpec, 'codeDir'>;
 }
 
@@ -87,5 +94,6 @@ export function recipeFor(config: FunctionConfig): RuntimeRecipe {
   if (isNodeRuntime(config.runtime)) return nodejs;
   if (isCustomRuntime(config.runtime)) return customRecipe(config);
   if (config.runtime === 'go1') return goRecipe(config.handler);
+  if (isContainerRuntime(config.runtime)) return containerRecipe(config);
   throw new FcError('InvalidArgument', `runtime '${config.runtime}' is not supported by fnplay`);
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { copyTree, type CodeStore } from '../code/index.ts';
 import { FcError } from '../errors.ts';
 import type { SandboxedProcess } from '../instances/index.ts';
-import type { RuntimeRecipe } from '../runtimes/index.ts';
+import { resolveImageUser, type ImageStore, type UnpackProgress } from '../images/index.ts';
+import type { PreparedRoot, RuntimeRecipe } from '../runtimes/index.ts';
 import type { FunctionRevision } from './types.ts';
 
 // The two ends of an instance's start that do not depend on its state: which code it runs, and
@@ -57,4 +58,30 @@ export async function startError(p: SandboxedProcess, o: { logs: string; port: n
     ? `The server must listen on 0.0.0.0:${port} (the CAPort); one that listens on 127.0.0.1 only is not reachable.`
     : `The server must listen on FC_SERVER_PORT (${port}): without a sandbox, instances share the host's ports.`;
   return new FcError('FunctionNotStarted', `The CA's http server cannot be started:ContainerStartDuration:${o.startDeadlineMs * 1e6}. Ping CA failed due to: dial tcp 0.0.0.0:${port}: connect: connection refused. ${advice} Logs : ${logs}`);
+}
+
+/**
+ * A container instance's root filesystem (PullCode): the image's accelerated tree when it is
+ * ready (only mounted: milliseconds), else a private copy unpacked for this instance alone, as FC
+ * runs the original image while its accelerated copy is prepared (seed 000 §5.6).
+ */
+export async function rootFor(rev: FunctionRevision, o: { images: ImageStore; sandboxed: boolean; writableLayers: boolean; instanceDir: string; onProgress?: (p: UnpackProgress) => void }): Promise<PreparedRoot> {
+  const ccc = rev.fn.config.customContainerConfig!;
+  if (!o.sandboxed) {
+    throw new FcError('FunctionNotStarted', "custom-container functions run only in fnplay's sandbox (bubblewrap, socat), which is not available here: see the notice at the top of the page or fnplay's start output");
+  }
+  const digest = rev.fn.imageDigest ?? o.images.resolve(ccc.image);
+  if (!digest) {
+    const failed = rev.fn.acceleration.status === 'Failed';
+    throw new FcError('CodeNotReady', failed ? `the function's image cannot be used: ${rev.fn.acceleration.reason ?? ''}` : `the function's image ${ccc.image} is still being pulled; invoke again once accelerationInfo.status is Ready`);
+  }
+  const image = await o.images.inspect(digest);
+  const accelerated = ccc.accelerationType !== 'None' && o.writableLayers ? o.images.rootfsDir(digest) : null;
+  let dir = accelerated;
+  if (!dir) {
+    dir = join(o.instanceDir, 'rootfs');
+    await o.images.unpackTo(digest, dir, o.onProgress);
+  }
+  const user = await resolveImageUser(dir, image.user);
+  return { dir, shared: accelerated !== null, image, user };
 }

@@ -9,14 +9,17 @@ import { allocatePort, createCaClient, createRuntimeApiServer, IN_SANDBOX, recor
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
+import { removeImageTree, type ImageStore } from '../images/index.ts';
+import type { PreparedRoot } from '../runtimes/index.ts';
 import { systemLine } from '../../shared/log-format.ts';
 import type { InstanceInfo, InstanceState } from '../../shared/observe.ts';
 import { commonHeaders, instanceEnv } from './instance-headers.ts';
-import { codeDirFor, startError } from './instance-start.ts';
+import { codeDirFor, rootFor, startError } from './instance-start.ts';
 import type { FunctionRevision, InitReport } from './types.ts';
 
 export interface InstanceDeps {
   code: CodeStore;
+  images: ImageStore;
   bus: LogBus;
   hub: LiveHub;
   sandbox: Sandbox;
@@ -76,6 +79,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   let idleTimer: NodeJS.Timeout | null = null;
   let draining = false;
   let stopping: Promise<void> | null = null;
+  let ownRoot: string | null = null; // a private image tree (unaccelerated start): may hold read-only dirs
 
   const log = createInstanceLog({
     bus: deps.bus,
@@ -118,7 +122,15 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // 1. code (instance-start.ts: the prepared or built tree, or a copy of it without a sandbox)
     await mkdir(dir, { recursive: true });
     const sandboxed = deps.sandbox.status.kind !== 'none';
-    const hostCodeDir = await codeDirFor(rev, recipe, { code: deps.code, sandboxed, instanceDir: dir });
+    let root: PreparedRoot | null = null;
+    let hostCodeDir: string;
+    if (recipe.image) {
+      root = await rootFor(rev, { images: deps.images, sandboxed, writableLayers: deps.sandbox.writableLayers, instanceDir: dir });
+      ownRoot = root.shared ? null : root.dir;
+      hostCodeDir = root.dir;
+    } else {
+      hostCodeDir = await codeDirFor(rev, recipe, { code: deps.code, sandboxed, instanceDir: dir });
+    }
     const t1 = performance.now();
 
     // 2. the sandbox, until the server answers
@@ -133,7 +145,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
         ? { address: `127.0.0.1:${RUNTIME_API_PORT}`, forward: { port: RUNTIME_API_PORT, socket: `${IN_SANDBOX.run}/${RUNTIME_API_SOCKET}` } }
         : { address: `127.0.0.1:${runtimeApi.port}`, forward: null }
       : null;
-    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port, runtimeApi: apiAddress }), codeDir: hostCodeDir };
+    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port, runtimeApi: apiAddress, root }), codeDir: hostCodeDir };
     const output: string[] = [];
     let inited = false;
     // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
@@ -336,6 +348,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     if (proc) await proc.stop(STOP_GRACE_MS);
     await ca?.close();
     setState(final);
+    if (ownRoot) await removeImageTree(ownRoot).catch(() => {});
     await Promise.all([dir, dirs.runDir].map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
 

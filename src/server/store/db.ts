@@ -80,6 +80,12 @@ const MIGRATIONS: string[] = [
     body TEXT NOT NULL            -- JSON: protocol, routeConfig, times
   );
   `,
+  // 3: custom containers: the image digest a function's reference resolved to when it was
+  // prepared, and the revision that keeps serving while a new image prepares (seed 000 §5.6).
+  `
+  ALTER TABLE functions ADD COLUMN image_digest TEXT;
+  ALTER TABLE functions ADD COLUMN serving TEXT;  -- JSON ServingRevision, or NULL
+  `,
 ];
 
 export function openDb(file: string): Db {

@@ -3,7 +3,7 @@ import { createResourceRepo } from './resources.ts';
 import { createRecordRepo } from './records.ts';
 import { createCustomDomainRepo } from './custom-domains.ts';
 
-export type { ServiceRecord, FunctionRecord, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
+export type { ServiceRecord, FunctionRecord, ServingRevision, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
 export type { RecordRepo, LogQuery } from './records.ts';
 
 export function openStore(file: string, opts: { maxStoredLogLines: number; maxStoredLogBytes: number }) {

@@ -21,10 +21,25 @@ export interface FunctionRecord {
   codeChecksum: string;
   codeSize: number;
   acceleration: { status: AccelerationStatus; reason: string | null };
+  /** custom-container: the digest the image reference resolved to, once known (pulled or found in the store). */
+  imageDigest: string | null;
+  /**
+   * custom-container: while a changed image prepares, the revision before it keeps serving
+   * (seed 000 §5.6); null once the new one is Ready, or when nothing was serving before.
+   */
+  serving: ServingRevision | null;
   revision: number;
   createdTime: string;
   lastModifiedTime: string;
   etag: string;
+}
+
+/** What an instance of an earlier revision needs to run: its configuration and its image. */
+export interface ServingRevision {
+  config: FunctionConfig;
+  codeChecksum: string;
+  imageDigest: string;
+  revision: number;
 }
 
 export interface TriggerRecord {
@@ -66,6 +81,8 @@ function toFunction(r: Row): FunctionRecord {
     codeChecksum: r.code_checksum as string,
     codeSize: r.code_size as number,
     acceleration: { status: r.acceleration_status as AccelerationStatus, reason: (r.acceleration_reason as string) ?? null },
+    imageDigest: (r.image_digest as string) ?? null,
+    serving: r.serving ? JSON.parse(r.serving as string) : null,
     revision: r.revision as number,
     createdTime: r.created as string,
     lastModifiedTime: r.modified as string,
@@ -90,11 +107,16 @@ export function createResourceRepo(db: Db) {
     getFunction: db.prepare('SELECT * FROM functions WHERE service = ? AND name = ?'),
     listFunctions: db.prepare('SELECT * FROM functions WHERE service = ? ORDER BY name'),
     allFunctions: db.prepare('SELECT * FROM functions'),
-    putFunction: db.prepare(`INSERT INTO functions (service, name, id, config, code_checksum, code_size, acceleration_status, acceleration_reason, revision, etag, created, modified)
-      VALUES (@service, @name, @id, @config, @code_checksum, @code_size, @acceleration_status, @acceleration_reason, @revision, @etag, @created, @modified)
+    putFunction: db.prepare(`INSERT INTO functions (service, name, id, config, code_checksum, code_size, acceleration_status, acceleration_reason, image_digest, serving, revision, etag, created, modified)
+      VALUES (@service, @name, @id, @config, @code_checksum, @code_size, @acceleration_status, @acceleration_reason, @image_digest, @serving, @revision, @etag, @created, @modified)
       ON CONFLICT(service, name) DO UPDATE SET config = @config, code_checksum = @code_checksum, code_size = @code_size,
-        acceleration_status = @acceleration_status, acceleration_reason = @acceleration_reason, revision = @revision, etag = @etag, modified = @modified`),
+        acceleration_status = @acceleration_status, acceleration_reason = @acceleration_reason, image_digest = @image_digest, serving = @serving,
+        revision = @revision, etag = @etag, modified = @modified`),
     setAcceleration: db.prepare('UPDATE functions SET acceleration_status = ?, acceleration_reason = ? WHERE service = ? AND name = ? AND code_checksum = ?'),
+    // A prepared image: its digest, and the earlier revision no longer needs to serve.
+    setImageReady: db.prepare("UPDATE functions SET acceleration_status = 'Ready', acceleration_reason = NULL, image_digest = ?, serving = NULL WHERE service = ? AND name = ? AND revision = ?"),
+    setImageDigest: db.prepare('UPDATE functions SET image_digest = ? WHERE service = ? AND name = ? AND revision = ?'),
+    setImageFailed: db.prepare("UPDATE functions SET acceleration_status = 'Failed', acceleration_reason = ?, serving = NULL WHERE service = ? AND name = ? AND revision = ?"),
     deleteFunction: db.prepare('DELETE FROM functions WHERE service = ? AND name = ?'),
     getTrigger: db.prepare('SELECT * FROM triggers WHERE service = ? AND function = ? AND name = ?'),
     listTriggers: db.prepare('SELECT * FROM triggers WHERE service = ? AND function = ? ORDER BY name'),
@@ -134,12 +156,17 @@ export function createResourceRepo(db: Db) {
       q.putFunction.run({
         service: f.serviceName, name: f.config.functionName, id: f.functionId, config: JSON.stringify(f.config),
         code_checksum: f.codeChecksum, code_size: f.codeSize, acceleration_status: f.acceleration.status,
-        acceleration_reason: f.acceleration.reason, revision: f.revision, etag: f.etag, created: f.createdTime, modified: f.lastModifiedTime,
+        acceleration_reason: f.acceleration.reason, image_digest: f.imageDigest, serving: f.serving ? JSON.stringify(f.serving) : null, revision: f.revision, etag: f.etag, created: f.createdTime, modified: f.lastModifiedTime,
       });
     },
     /** Only applies while the function still has that code: a slow preparation must not overwrite a newer one's status. */
     setAcceleration: (service: string, name: string, checksum: string, status: AccelerationStatus, reason: string | null) =>
       q.setAcceleration.run(status, reason, service, name, checksum).changes > 0,
+    /** Image preparations are keyed by revision: a slow one must not overwrite a newer revision's state. */
+    setImageReady: (service: string, name: string, revision: number, digest: string) => q.setImageReady.run(digest, service, name, revision).changes > 0,
+    /** The digest is known (pulled or found) while the root filesystem is still being unpacked. */
+    setImageDigest: (service: string, name: string, revision: number, digest: string) => q.setImageDigest.run(digest, service, name, revision).changes > 0,
+    setImageFailed: (service: string, name: string, revision: number, reason: string) => q.setImageFailed.run(reason, service, name, revision).changes > 0,
     deleteFunction: db.transaction((service: string, name: string) => {
       q.deleteTriggersOf.run(service, name);
       q.deleteOnDemandOf.run(service, name);

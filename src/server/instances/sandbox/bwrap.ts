@@ -5,6 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { InstanceCgroup } from './cgroup.ts';
 import type { LauncherPool } from './launchers.ts';
 import { bwrapArgs, type BwrapPlan } from './layout.ts';
+import { startOutsideRelay } from './outside-relay.ts';
+import { rootMountCommand, rootMountIn } from './root-mount.ts';
 import { watchProcess, signalTree, sampledGauge, cgroupGauge } from './process-watch.ts';
 import type { ExitInfo, InstanceLimits, LaunchSpec, SandboxedProcess } from './types.ts';
 
@@ -19,6 +21,11 @@ export interface BwrapContext {
   /** slirp4netns binary, when outbound network can be given. */
   slirp: string | null;
   resolvConf: string;
+  /** For container roots (root-mount.ts, outside-relay.ts). */
+  unshare: string;
+  nsenter: string;
+  /** Overlayfs works in a user namespace here: container instances get a private writable layer. */
+  overlay: boolean;
 }
 
 /** Starts one instance in its own bubblewrap sandbox (mount, pid, net, ipc, uts, user namespaces). */
@@ -28,9 +35,10 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
   const blockFd = network || ctx.launchers ? 4 : null;
   const plan: BwrapPlan = {
     spec, runDir, system: ctx.system, initScript: ctx.initScript, hostPorts: ctx.hostPorts,
-    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd,
+    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd, rootMount: rootMountIn(runDir),
   };
-  const args = bwrapArgs(plan);
+  // A container's root is mounted (overlay) by a wrapper that then runs bwrap (root-mount.ts).
+  const argv = spec.root ? rootMountCommand(ctx.unshare, spec.root, runDir, ctx.overlay, [ctx.bwrap, ...bwrapArgs(plan)]) : [ctx.bwrap, ...bwrapArgs(plan)];
   let cgroup: InstanceCgroup | null = null;
   let child: ChildProcess;
   if (ctx.launchers) {
@@ -38,11 +46,11 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
     cgroup = launcher.cgroup;
     cgroup.setMemoryLimit(limits.memoryMB);
     child = launcher.child;
-    launcher.exec([ctx.bwrap, ...args]);
+    launcher.exec(argv);
   } else {
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe'];
     if (blockFd !== null) stdio.push('pipe');
-    child = spawn(ctx.bwrap, args, { env: {}, detached: true, stdio });
+    child = spawn(argv[0], argv.slice(1), { env: {}, detached: true, stdio });
   }
   // The sandbox may go on before the network is there only when the command runs no user code at
   // start (the built-in bootstraps load it at the first request, which waits for `ready`).
@@ -53,9 +61,11 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
   (child.stdio[4] as Writable | null)?.on('error', () => {});
 
   let slirp: ChildProcess | null = null;
+  let relay: { stop(): void } | null = null;
   let nsInit: number | null = null; // host pid of the namespace's pid 1 (bwrap's reaper)
   const watch = watchProcess(child, onOutput, () => {
     slirp?.kill('SIGKILL');
+    relay?.stop();
     cgroup?.remove();
   });
 
@@ -69,6 +79,10 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
       const m = /"child-pid"\s*:\s*(\d+)/.exec(info);
       if (!m || nsInit !== null) return;
       nsInit = Number(m[1]);
+      if (spec.root && spec.listen.kind === 'tcp' && !watch.exited) {
+        const forwards = (ctx.hostPorts?.ports ?? []).map((p) => ({ port: p, socket: join(ctx.hostPorts!.dir, `${p}.sock`) }));
+        relay = startOutsideRelay({ nsenter: ctx.nsenter, pid: nsInit, socket: join(runDir, 'ca.sock'), port: spec.listen.port, forwards, onStderr: (c) => onOutput('stderr', c) });
+      }
       if (!holdForNetwork) release();
       if (!network) return resolve();
       // Without its network the function still runs, loopback only, and its log says why.

@@ -8,9 +8,10 @@ import { findCgroupRoot } from './cgroup.ts';
 import { createLauncherPool } from './launchers.ts';
 import { compatLinks, IN_SANDBOX, nodeInSandbox, SANDBOX_PATH, systemMounts } from './layout.ts';
 import { launchUnsandboxed } from './unsandboxed.ts';
+import { probeOverlay } from './root-mount.ts';
 import type { InstanceView, Sandbox, SandboxStatus } from './types.ts';
 
-export type { Sandbox, SandboxStatus, SandboxedProcess, LaunchSpec, InstanceLimits, ExitInfo, CaAddress, MemoryGauge, InstanceView, InstanceDirs } from './types.ts';
+export type { Sandbox, SandboxStatus, SandboxedProcess, LaunchSpec, RootSpec, InstanceLimits, ExitInfo, CaAddress, MemoryGauge, InstanceView, InstanceDirs } from './types.ts';
 export { IN_SANDBOX } from './layout.ts';
 export { SPARE_LAUNCHERS } from './launchers.ts';
 export { startHostPortForwarders, type HostPortForwarders } from './host-ports.ts';
@@ -81,6 +82,12 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
     if (!slirp) notices.push(which('slirp4netns') ? 'The TUN device (/dev/net/tun) is not usable here: instances have loopback only, whatever internetAccess says.' : 'slirp4netns is not installed: instances have loopback only, whatever internetAccess says (Debian: apt install slirp4netns).');
   }
 
+  // Container instances: a private writable layer over the shared image tree needs overlayfs in a
+  // user namespace; without it each instance unpacks its image for itself (root-mount.ts).
+  const unshare = which('unshare') ?? '/usr/bin/unshare';
+  const overlayProblem = problem ? 'no sandbox' : probeOverlay(unshare, runRoot);
+  if (!problem && overlayProblem) notices.push(`Overlayfs cannot be mounted in a user namespace here (${overlayProblem}; Linux 5.11 or later allows it): each custom-container instance unpacks its image for itself, so image acceleration does not shorten cold starts.`);
+
   const launchers = cgroups ? createLauncherPool(cgroups) : null;
   const node = nodeInSandbox();
   const resolvConf = join(opts.dataDir, 'resolv.conf');
@@ -97,10 +104,14 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
     launchers,
     slirp,
     resolvConf,
+    unshare,
+    nsenter: which('nsenter') ?? '/usr/bin/nsenter',
+    overlay: !overlayProblem,
   };
 
   return {
     status,
+    writableLayers: !overlayProblem,
     dirsFor: (instanceId) => ({ dir: join(instancesDir, instanceId), runDir: join(runRoot, instanceId.replace(/-/g, '').slice(-16)) }),
     view(dirs, codeDir): InstanceView {
       if (problem) {

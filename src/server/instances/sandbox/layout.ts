@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HOST_PORTS_IN_SANDBOX } from './host-ports.ts';
-import type { LaunchSpec } from './types.ts';
+import type { LaunchSpec, RootSpec } from './types.ts';
 
 // The file system an instance sees, as FC lays it out (SPEC §2a): /code read-only, a private
 // 512 MB /tmp, /opt for layers, the host's system directories read-only so its toolchains serve as
@@ -83,6 +83,8 @@ export interface BwrapPlan {
   initScript: string;
   /** Host loopback ports the user named, served as sockets in `dir` (host-ports.ts). */
   hostPorts: { dir: string; ports: number[] } | null;
+  /** Where root-mount.ts mounts a container's root before bwrap starts (`spec.root` only). */
+  rootMount?: string;
 }
 
 /** instance-init.sh's place inside: it fronts servers on a TCP port and forwards host ports. */
@@ -91,6 +93,7 @@ export const INIT_IN_SANDBOX = `${IN_SANDBOX.fnplay}/instance-init.sh`;
 /** bwrap's arguments for one instance (pure: the plan decides everything). */
 export function bwrapArgs(plan: BwrapPlan): string[] {
   const { spec } = plan;
+  if (spec.root) return rootBwrapArgs(plan, spec.root);
   const a: string[] = [
     // Own user namespace even as root: capabilities inside reach only the sandbox's own namespaces;
     // uid 0 inside, as FC's instances run. (--disable-userns would nest a second user namespace
@@ -122,5 +125,29 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
     a.push('--');
   }
   a.push(spec.command, ...spec.args);
+  return a;
+}
+
+/**
+ * A container instance: the image's tree (as root-mount.ts mounted it at `plan.rootMount`) is the
+ * whole file system, run as the image's user, with private /tmp, /proc and /dev; the command runs
+ * directly (the image has no bash or socat of ours: the relay works from outside, outside-relay.ts).
+ */
+function rootBwrapArgs(plan: BwrapPlan, root: RootSpec): string[] {
+  const { spec } = plan;
+  const a: string[] = [
+    '--unshare-user', '--uid', String(root.uid), '--gid', String(root.gid),
+    '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--die-with-parent', '--hostname', 'fc-instance',
+    '--info-fd', String(plan.infoFd),
+    ...(plan.blockFd !== null ? ['--block-fd', String(plan.blockFd)] : []),
+    '--bind', plan.rootMount!, '/',
+    '--proc', '/proc', '--dev', '/dev',
+    '--size', String(512 * 1024 * 1024), '--perms', '1777', '--tmpfs', IN_SANDBOX.tmp,
+  ];
+  if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
+  a.push('--chdir', root.workingDir || '/', '--clearenv');
+  for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
+  a.push('--', spec.command, ...spec.args);
   return a;
 }

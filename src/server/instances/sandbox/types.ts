@@ -27,6 +27,24 @@ export interface LaunchSpec {
   forwards?: { port: number; socket: string }[];
   /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
   links?: { target: string; at: string }[];
+  /**
+   * A container image's root filesystem as the whole file system, instead of the host's system
+   * directories and /code (custom containers): nothing of the host shows inside, so the TCP
+   * relay runs outside, in the sandbox's network namespace only.
+   */
+  root?: RootSpec;
+}
+
+export interface RootSpec {
+  /** Host directory of the unpacked image; never written to when `shared`. */
+  dir: string;
+  /** Shared by every instance of the image (the accelerated tree): changes go to a private layer. */
+  shared: boolean;
+  /** The image's USER as numbers (from the image's own passwd); uid 0 by default, as on FC. */
+  uid: number;
+  gid: number;
+  /** The image's WorkingDir, `/` when it names none. */
+  workingDir: string;
 }
 
 /** Per-instance settings that come from the function and service, not from the runtime. */
@@ -102,6 +120,11 @@ export type { SandboxStatus };
 
 export interface Sandbox {
   status: SandboxStatus;
+  /**
+   * Instances can get a private writable layer over a shared image tree (overlayfs in a user
+   * namespace); without it each container instance needs a private copy of its image.
+   */
+  writableLayers: boolean;
   dirsFor(instanceId: string): InstanceDirs;
   view(dirs: InstanceDirs, hostCodeDir: string): InstanceView;
   launch(spec: LaunchSpec, limits: InstanceLimits, dirs: InstanceDirs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SandboxedProcess;
