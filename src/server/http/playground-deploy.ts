@@ -7,6 +7,7 @@ import { jsonBody, param, rawBody, requireService, type HttpDeps } from './conte
 import { checkedPath, forwardableHeaders, MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
 import { functionView } from './views.ts';
 import { FcError } from '../errors.ts';
+import { isContainerRuntime } from '../../shared/function-config.ts';
 
 const TRIGGER_NAME = 'http-trigger';
 
@@ -19,8 +20,10 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
     const { resources } = deps.store;
     // 1. refusals that need no write
     const prev = resources.getFunction(req.serviceName, req.function.functionName);
-    if (!prev && !req.zipFile) throw new FcError('InvalidArgument', 'zipFile: the first deploy of a function needs its code');
-    const body = { ...req.function, ...(req.zipFile ? { code: { zipFile: req.zipFile } } : {}) };
+    // A custom-container function runs its image: it has no code to send.
+    const container = isContainerRuntime(req.function.runtime);
+    if (!prev && !req.zipFile && !container) throw new FcError('InvalidArgument', 'zipFile: the first deploy of a function needs its code');
+    const body = { ...req.function, ...(req.zipFile && !container ? { code: { zipFile: req.zipFile } } : {}) };
     // 2. the service, on its first deploy
     const created = resources.getService(req.serviceName) ? null : createService(deps, req.serviceName);
     // 3. the function: create or update validate all of it (code included) before they write
