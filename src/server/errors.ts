@@ -24,6 +24,8 @@ export const FC_ERRORS = {
   TriggerAlreadyExists: 409,
   ServiceNotEmpty: 409, // FC refuses to delete a service that still has functions; its code is undocumented
   FunctionNotEmpty: 409, // function still has triggers
+  ImageNotFound: 404, // no stored image has that digest
+  ImageInUse: 409, // a function's configuration (or the revision still serving) names the image: deleting it would break its next cold start
   MethodNotAllowed: 405, // HTTP trigger does not list the request's method
   PreconditionFailed: 412, // If-Match does not match the resource's ETag
   ResourceExhausted: 429, // no instance can take the request (limits reached)

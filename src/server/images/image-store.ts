@@ -19,6 +19,7 @@ import { isLoopbackRegistry, parseReference } from './reference.ts';
 import { createRootfsStore, type Unpackable } from './rootfs-store.ts';
 import { removeTree } from './rootfs-tree.ts';
 import { createSharedLock } from './shared-lock.ts';
+import { daemonHasImage, defaultDaemonSockets, findDaemon } from './daemon-source.ts';
 import { COPIED_LAYOUT, skopeoCopy, type Credentials } from './skopeo.ts';
 import { reapTools } from './tool-process.ts';
 import type { UnpackProgress } from './umoci-unpack.ts';
@@ -31,6 +32,8 @@ export interface ImageStoreConfig {
   /** Paths of the tools, found on PATH unless given. */
   skopeo?: string;
   umoci?: string;
+  /** Unix sockets where a Docker or Podman daemon may answer, in order; defaultDaemonSockets(process.env) unless given. */
+  daemonSockets?: string[];
 }
 
 export interface ImportOptions {
@@ -60,6 +63,12 @@ export interface ImageStore {
   /** `docker-archive:`/`oci-archive:`/`oci:` source or a plain path (the kind is read from it). */
   import(source: string, opts?: ImportOptions): Promise<ImageInfo[]>;
   pull(reference: string, opts?: PullOptions): Promise<ImageInfo>;
+  /**
+   * Copies the image from a local Docker or Podman daemon (daemon-source.ts), named by the
+   * normalized reference; null when no daemon answers or the daemon has no such image, so the
+   * caller goes on to the registry.
+   */
+  fromDaemon(reference: string): Promise<ImageInfo | null>;
   /** The digest a reference (or digest) names here, or null. */
   resolve(referenceOrDigest: string): string | null;
   inspect(referenceOrDigest: string): Promise<ImageInfo>;
@@ -89,6 +98,7 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
   const maxBytes = config.maxUncompressedBytes ?? FC_IMAGE_SIZE_LIMITS.standard;
   const skopeo = config.skopeo ?? 'skopeo';
   const umoci = config.umoci ?? 'umoci';
+  const daemonSockets = config.daemonSockets ?? defaultDaemonSockets(process.env);
   const tmp = join(dir, 'tmp');
   const trash = join(dir, 'trash');
   const jobs = join(tmp, 'jobs');
@@ -155,7 +165,7 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
    * dir shared (a sweep in between would take the new, still unnamed blobs). An image over the
    * size limit is not named, and its blobs go with the next sweep.
    */
-  async function copyIn(work: string, copy: { source: string; registry?: string; credentials?: Credentials; tlsVerify?: boolean; signal?: AbortSignal }, names: string[], describe: string): Promise<ImageInfo> {
+  async function copyIn(work: string, copy: { source: string; registry?: string; credentials?: Credentials; tlsVerify?: boolean; daemonHost?: string; signal?: AbortSignal }, names: string[], describe: string): Promise<ImageInfo> {
     const info = await blobLock.shared(async () => {
       await skopeoCopy(skopeo, { ...copy, cwd: work, sharedBlobs: layout.blobsDir, tmpDir: work, jobsDir: jobs }, describe);
       const index = JSON.parse(await readFile(join(work, COPIED_LAYOUT, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
@@ -244,6 +254,19 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
       const tlsVerify = opts.tlsVerify ?? !isLoopbackRegistry(ref.domain);
       return withWorkDir('pull-', (work) =>
         copyIn(work, { source: `docker://${source}`, registry: ref.domain, credentials: opts.credentials, tlsVerify, signal: opts.signal }, [ref.normalized], `pulling ${ref.normalized}`),
+      );
+    },
+
+    async fromDaemon(reference) {
+      const ref = parseReference(reference);
+      // 1. a daemon that answers, 2. that holds the image, 3. skopeo's copy of its `docker save` export
+      const socket = await findDaemon(daemonSockets);
+      if (!socket) return null;
+      // the daemon takes a tag or a digest, not both (as a registry; see pull)
+      const name = ref.digest ? `${ref.domain}/${ref.path}@${ref.digest}` : ref.normalized;
+      if (!(await daemonHasImage(socket, name))) return null;
+      return withWorkDir('daemon-', (work) =>
+        copyIn(work, { source: `docker-daemon:${name}`, daemonHost: `unix://${socket}` }, [ref.normalized], `copying ${ref.normalized} from the container daemon at ${socket}`),
       );
     },
 

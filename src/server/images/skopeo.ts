@@ -18,6 +18,8 @@ export interface SkopeoCopy {
   registry?: string;
   credentials?: Credentials;
   tlsVerify?: boolean;
+  /** For `docker-daemon:` sources: the daemon's `unix://` socket (the tools never see $DOCKER_HOST). */
+  daemonHost?: string;
   /** Work dir: skopeo runs here, the destination layout `layout/` is made here. */
   cwd: string;
   sharedBlobs: string;
@@ -40,6 +42,7 @@ export async function skopeoCopy(bin: string, copy: SkopeoCopy, describe: string
     '--dest-shared-blob-dir', copy.sharedBlobs,
   ];
   if (copy.tlsVerify !== undefined) args.push(`--src-tls-verify=${copy.tlsVerify}`);
+  if (copy.daemonHost) args.push('--src-daemon-host', copy.daemonHost);
   if (copy.credentials) {
     // An auth file, not --src-creds: arguments are readable by every user in /proc/<pid>/cmdline.
     const authFile = join(copy.cwd, 'auth.json');
