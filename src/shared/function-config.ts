@@ -96,7 +96,8 @@ export function parseJsonWords(s: string): string[] | string {
 const imageReference = withRule(z.string().min(1, 'must name an image (registry/namespace/name:tag)').max(1024), 'line').refine((s) => !/\s/.test(s), 'must not contain spaces');
 
 export const customContainerConfig = z.object({
-  image: imageReference,
+  // Required for a new custom-container function (function-ops checks); an update may leave it out.
+  image: imageReference.optional(),
   command: jsonWords.optional(),
   args: jsonWords.optional(),
   accelerationType: z.enum(['Default', 'None']).optional(),
@@ -104,7 +105,7 @@ export const customContainerConfig = z.object({
   instanceID: withRule(z.string().max(128), 'line').optional(),
   webServerMode: z.boolean().optional(),
 });
-export type CustomContainerConfig = Required<Omit<z.infer<typeof customContainerConfig>, 'instanceID'>> & { instanceID: string };
+export type CustomContainerConfig = Required<z.infer<typeof customContainerConfig>>;
 
 export const memorySize = z
   .number()
