@@ -267,3 +267,123 @@ describe.skipIf(missing.length > 0)(`custom containers${missing.length ? ` (skip
     expect(svc.scheduler.instancesOf('cc', 'probe')).toEqual([]);
   });
 });
+
+describe.skipIf(missing.length > 0)('custom-container images over time', () => {
+  let dir: string;
+  let images: ContainerTestImages;
+  let registry: TestRegistry;
+  const ref = (tag: string) => `${registry.host}/fc/${tag}:v1`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fnplay-cc-gc-'));
+    images = await buildContainerTestImages(dir);
+    registry = await startRegistry();
+    await pushImage(images.layout, images.tags.probe, ref(images.tags.probe));
+    await pushImage(images.layout, images.tags.probeV2, ref(images.tags.probeV2));
+  }, 240_000);
+  afterAll(async () => {
+    await registry?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const create = (svc: TestService, functionName: string, image: string) =>
+    svc.client.createFunction('cc', { functionName, runtime: 'custom-container', handler: 'x', customContainerConfig: { image } });
+  const readyIn = (svc: TestService, fn: string) => until(async () => (await svc.client.getFunction('cc', fn)).data.accelerationInfo.status === 'Ready', `${fn} Ready`, 60_000);
+
+  it('frees an image after its grace once the last function using it is deleted, not before', async () => {
+    const svc = await startTestService({ imageGraceSec: 0.3 });
+    try {
+      await svc.client.createService('cc');
+      await create(svc, 'a', ref(images.tags.probe));
+      await create(svc, 'b', ref(images.tags.probe));
+      await readyIn(svc, 'a');
+      await readyIn(svc, 'b');
+      const digest = svc.images.resolve(ref(images.tags.probe))!;
+      expect(svc.images.rootfsDir(digest)).not.toBeNull();
+      await svc.client.deleteFunction('cc', 'a');
+      // b still uses it: it stays past the grace
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(svc.images.rootfsDir(digest)).not.toBeNull();
+      await svc.client.deleteFunction('cc', 'b');
+      await until(() => svc.images.resolve(ref(images.tags.probe)) === null, 'the image removed', 20_000);
+      expect(svc.images.rootfsDir(digest)).toBeNull();
+      expect((await svc.images.diskUsage()).totalBytes).toBe(0);
+    } finally {
+      await svc.close();
+    }
+  }, 90_000);
+
+  it('pushes the preparation live: pulling, then unpacking layer by layer, then Ready', async () => {
+    const svc = await startTestService();
+    try {
+      await svc.client.createService('cc');
+      const events: { status: string; progress?: { phase: string; layersDone?: number; layers?: number } }[] = [];
+      const ac = new AbortController();
+      const res = await fetch(`${svc.url}/api/events`, { headers: { 'x-fnplay-token': svc.apiToken }, signal: ac.signal });
+      const reader = res.body!.getReader();
+      const reading = (async () => {
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+          if (done) return;
+          buf += Buffer.from(value!).toString();
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+            const rec = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            if (rec.startsWith('event: acceleration')) events.push(JSON.parse(rec.slice(rec.indexOf('data: ') + 6)));
+          }
+        }
+      })();
+      await create(svc, 'live', ref(images.tags.probeV2));
+      await until(() => events.some((e) => e.status === 'Ready'), 'Ready on the live stream', 60_000);
+      ac.abort();
+      await reading;
+      expect(events[0].progress?.phase).toBe('pulling');
+      const unpacking = events.filter((e) => e.progress?.phase === 'unpacking');
+      expect(unpacking.length).toBeGreaterThan(0);
+      expect(unpacking.at(-1)!.progress).toMatchObject({ layersDone: 2, layers: 2 });
+      expect(events.at(-1)!.status).toBe('Ready');
+    } finally {
+      await svc.close();
+    }
+  }, 90_000);
+
+  it('resumes a preparation a restart interrupted, and the function then runs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-cc-restart-'));
+    const proxy = await startHoldingProxy(registry.host);
+    try {
+      const first = await startTestService({ dataDir });
+      await first.client.createService('cc');
+      proxy.hold();
+      await create(first, 'resumed', `${proxy.host}/fc/${images.tags.probe}:v1`);
+      await first.close();
+      proxy.release();
+      const second = await startTestService({ dataDir });
+      try {
+        await readyIn(second, 'resumed');
+        const r = await invoke(second, 'cc', 'resumed', 'after a restart');
+        expect(r.ok && Buffer.from(r.data).toString()).toBe('after a restart');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      proxy.release();
+      await proxy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('refuses to run a container without the sandbox, saying why', async () => {
+    const svc = await startTestService({ sandbox: 'off' });
+    try {
+      await svc.client.createService('cc');
+      await create(svc, 'nosandbox', ref(images.tags.probe));
+      await readyIn(svc, 'nosandbox');
+      const r = await invoke(svc, 'cc', 'nosandbox', 'x');
+      expect(!r.ok && r.error.code).toBe('FunctionNotStarted');
+      expect(!r.ok && r.error.message).toMatch(/run only in fnplay's sandbox/);
+    } finally {
+      await svc.close();
+    }
+  }, 60_000);
+});

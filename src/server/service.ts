@@ -12,6 +12,7 @@ import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
 import { createImagePreparation, type RegistryCredentials } from './resources/image-preparation.ts';
+import { createImageGc, DEFAULT_IMAGE_GRACE_MS } from './resources/image-gc.ts';
 import { createImageStore, FC_IMAGE_SIZE_LIMITS } from './images/index.ts';
 import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
@@ -41,6 +42,8 @@ export interface FnplayConfig {
   registryCredentials?: RegistryCredentials;
   /** FC's limit on an image's uncompressed size: 3 GB (ACR Personal, Enterprise Basic) unless 10 GB (Enterprise Standard/Advanced) is asked for. */
   imageSizeLimit?: 'standard' | 'enterprise';
+  /** Seconds an image no function uses any more keeps its disk (default 600). */
+  imageGraceSec?: number;
 }
 
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
@@ -60,14 +63,25 @@ export async function startFnplay(cfg: FnplayConfig) {
   });
   const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
   const onChanged = (service: string, fn: string, revision: number) => void scheduler.drain(service, fn, revision);
-  const imagePreparation = createImagePreparation({ repo: store.resources, images, hub, credentials: cfg.registryCredentials ?? {}, onReady: onChanged });
+  const imageGc = createImageGc({
+    repo: store.resources, images, hub, graceMs: cfg.imageGraceSec !== undefined ? cfg.imageGraceSec * 1000 : DEFAULT_IMAGE_GRACE_MS,
+    runningDigests: () => scheduler.all().flatMap((i) => (i.rev.fn.imageDigest ? [i.rev.fn.imageDigest] : [])),
+  });
+  const imagePreparation = createImagePreparation({
+    repo: store.resources, images, hub, credentials: cfg.registryCredentials ?? {},
+    onReady: (service, fn, revision) => {
+      onChanged(service, fn, revision);
+      // the image it replaced may be unused now: its grace starts
+      void imageGc.sweep();
+    },
+  });
   const functions = createFunctionOps({ repo: store.resources, code, hub, images: imagePreparation, onChanged });
   functions.resumePreparation();
 
   const apiToken = randomBytes(24).toString('base64url');
   const allowedHosts = new Set<string>();
   const app = createHttpApp({
-    store, code, images, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
+    store, code, images, imageGc, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
     region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
@@ -115,6 +129,7 @@ export async function startFnplay(cfg: FnplayConfig) {
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await scheduler.close();
+        imageGc.close();
         sandbox.close();
         await forwarders.close();
         store.close();

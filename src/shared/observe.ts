@@ -76,4 +76,6 @@ export type LiveEvent =
   | { type: 'log'; line: LogLine }
   | { type: 'instance'; instance: InstanceInfo }
   | { type: 'acceleration'; serviceName: string; functionName: string; codeChecksum: string; status: AccelerationStatus; reason: string | null; progress?: AccelerationProgress }
-  | { type: 'invocation'; record: InvocationRecord };
+  | { type: 'invocation'; record: InvocationRecord }
+  /** An image no function used any more was removed after its grace (its disk freed). */
+  | { type: 'image-removed'; digest: string; freedBytes: number };

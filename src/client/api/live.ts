@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AccelerationStatus, InstanceInfo, InstanceState, InvocationRecord, LiveEvent, LogLine } from '../../shared/observe.ts';
+import type { AccelerationProgress, AccelerationStatus, InstanceInfo, InstanceState, InvocationRecord, LiveEvent, LogLine } from '../../shared/observe.ts';
 import { apiToken } from './client.ts';
 
 const MAX_LINES = 5000;
@@ -16,13 +16,21 @@ interface LiveState {
   connected: boolean;
   lines: LogLine[];
   instances: Record<string, InstanceTrack>;
-  acceleration: Record<string, { codeChecksum: string; status: AccelerationStatus; reason: string | null }>;
+  acceleration: Record<string, LiveAcceleration>;
   lastInvocation: InvocationRecord | null;
   apply(e: LiveEvent): void;
   setConnected(c: boolean): void;
   clearLines(): void;
   /** seeds instances fetched over HTTP (those that started before the page connected) */
   seedInstances(list: InstanceInfo[]): void;
+}
+
+/** A function's latest acceleration event; `progress` while a container image is pulled or unpacked. */
+export interface LiveAcceleration {
+  codeChecksum: string;
+  status: AccelerationStatus;
+  reason: string | null;
+  progress: AccelerationProgress | null;
 }
 
 export const fnKey = (service: string, fn: string) => `${service}/${fn}`;
@@ -46,9 +54,17 @@ export const useLive = create<LiveState>()((set) => ({
           return { instances: { ...s.instances, [e.instance.instanceId]: { info: e.instance, transitions } } };
         }
         case 'acceleration':
-          return { acceleration: { ...s.acceleration, [fnKey(e.serviceName, e.functionName)]: { codeChecksum: e.codeChecksum, status: e.status, reason: e.reason } } };
+          return {
+            acceleration: {
+              ...s.acceleration,
+              [fnKey(e.serviceName, e.functionName)]: { codeChecksum: e.codeChecksum, status: e.status, reason: e.reason, progress: e.status === 'Preparing' ? (e.progress ?? null) : null },
+            },
+          };
         case 'invocation':
           return { lastInvocation: e.record };
+        default:
+          // image-removed: the image list refetches on its own
+          return {};
       }
     }),
   setConnected: (connected) => set({ connected }),

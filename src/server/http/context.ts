@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
 import type { ImageStore } from '../images/index.ts';
+import type { ImageGc } from '../resources/image-gc.ts';
 import type { CodeStore } from '../code/index.ts';
 import { DEFAULT_CODE_LIMITS } from '../code/limits.ts';
 import type { LiveHub, LogBus } from '../logs/index.ts';
@@ -16,6 +17,7 @@ export interface HttpDeps {
   store: Store;
   code: CodeStore;
   images: ImageStore;
+  imageGc: ImageGc;
   bus: LogBus;
   hub: LiveHub;
   scheduler: Scheduler;

@@ -130,6 +130,8 @@ export const resourceRoutes: Route[] = [
       }
       deps.store.resources.deleteFunction(s.serviceName, fn.config.functionName);
       await deps.scheduler.drain(s.serviceName, fn.config.functionName);
+      // Its image, if no other function uses it, is freed after the grace (image-gc.ts).
+      void deps.imageGc.sweep();
       return c.body(null, 204);
     },
   },

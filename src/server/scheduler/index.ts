@@ -123,6 +123,8 @@ export function createScheduler(config: SchedulerConfig) {
     get size() {
       return all.size;
     },
+    /** Every instance the scheduler holds (starting, running, frozen or stopping). */
+    all: () => [...all],
 
     /** Shutdown: every instance gets PreStop, then is stopped. */
     async close() {
