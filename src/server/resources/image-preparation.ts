@@ -11,7 +11,8 @@ const PROGRESS_EVERY_MS = 250;
 
 /**
  * A custom-container function's acceleration (seed 000 §5.6, SPEC §6): 1. its image reference is
- * found in the image store, or pulled (skopeo) from its registry; 2. the image is unpacked once
+ * found in the image store, or copied from a local Docker/Podman daemon that has it, or pulled
+ * (skopeo) from its registry; 2. the image is unpacked once
  * per digest into the tree instances share (umoci). Preparing → Ready, or Failed with the reason;
  * progress is pushed live. Keyed by revision: a newer update's preparation wins.
  */
@@ -23,6 +24,9 @@ export function createImagePreparation(deps: { repo: ResourceRepo; images: Image
     if (known) return known;
     const ref = parseReference(reference);
     onPull();
+    // A local Docker or Podman daemon that has it is nearer than its registry (`docker build` users).
+    const local = await images.fromDaemon(ref.normalized).catch(() => null);
+    if (local) return local.digest;
     try {
       return (await images.pull(ref.normalized, { credentials: deps.credentials[ref.domain] })).digest;
     } catch (err) {
