@@ -252,6 +252,29 @@ describe.skipIf(missing.length > 0)(`custom containers${missing.length ? ` (skip
     }
   }, 90_000);
 
+  it('runs a non-web-server container once per event, the payload in FC_CUSTOM_CONTAINER_EVENT, exit 0 for success', async () => {
+    const command = JSON.stringify(['/bin/sh', '-c', 'echo "got: $FC_CUSTOM_CONTAINER_EVENT"; exit ${EXIT_CODE:-0}']);
+    await create('job', { image: ref(images.tags.probe), command, webServerMode: false });
+    await ready('job');
+    const r = await invoke(svc, 'cc', 'job', 'event one', { 'x-fc-log-type': 'Tail' });
+    if (!r.ok) throw r.error;
+    expect(r.headers['x-fc-error-type']).toBeUndefined();
+    expect(Buffer.from(r.headers['x-fc-log-result'], 'base64').toString()).toMatch(/FC Invoke Start.*\ngot: event one\nFC Invoke End/s);
+    const rec = await record(r.headers['x-fc-request-id']);
+    expect(rec.coldStart).toBe(true);
+    // Each event is a run of its own.
+    const again = await invoke(svc, 'cc', 'job', 'event two');
+    if (!again.ok) throw again.error;
+    expect((await record(again.headers['x-fc-request-id'])).coldStart).toBe(true);
+    await svc.client.updateFunction('cc', 'job', { environmentVariables: { EXIT_CODE: '3' } });
+    const failed = await invoke(svc, 'cc', 'job', 'x');
+    if (!failed.ok) throw failed.error;
+    expect(failed.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
+    expect(failed.data.errorMessage).toMatch(/exited with exit code 3; in non-web-server mode it must exit with code 0/);
+    const refused = await svc.client.updateFunction('cc', 'job', { instanceConcurrency: 5 }).catch((e: any) => e);
+    expect(refused.code).toBe('InvalidArgument');
+  }, 60_000);
+
   it('shows container output in the logs as a custom runtime does, with FC Invoke Start/End lines', async () => {
     await create('logs', { image: ref(images.tags.probe) });
     await ready('logs');

@@ -87,6 +87,13 @@ function containerConfig(body: UpdateFunctionBody & { functionName: string }, pr
   };
 }
 
+/** What the merged settings cannot do together, whichever fields the request changed. */
+function checkCombination(config: FunctionConfig) {
+  if (config.customContainerConfig?.webServerMode === false && config.instanceConcurrency > 1) {
+    throw new FcError('InvalidArgument', `instanceConcurrency must be 1 when customContainerConfig.webServerMode is false: such a container runs one event per instance, got ${config.instanceConcurrency}`);
+  }
+}
+
 /** A container function has no zip: its checksum stands for its image reference (keys preparations and x-fc-code-checksum). */
 const imageChecksum = (image: string) => crc64(Buffer.from(`image:${image}`)).toString();
 
@@ -154,6 +161,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
     if (body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
     const prev = before;
     const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
+    checkCombination(config);
     const wasContainer = isContainerRuntime(prev.config.runtime);
     const pc = prev.config.customContainerConfig;
     const cc = config.customContainerConfig!;
@@ -193,6 +201,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       if (container && body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
       if (!container && !body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
       const config = mergeConfig(body, null);
+      checkCombination(config);
       const stored = container ? { checksum: imageChecksum(config.customContainerConfig!.image), size: 0 } : (await storeCode(body, checkOf(body.runtime, body.handler, body.customRuntimeConfig?.command)))!;
       // Another request may have created this function (or deleted the service) while the zip was stored:
       // check again; from here to the write there is no await, and the store is synchronous.

@@ -38,8 +38,11 @@ export interface RuntimeRecipe {
   stderrEndLine: boolean;
   /** How the scheduler talks to it: the CA protocol, or FC's runtime API that the instance polls. */
   channel: 'ca' | 'runtime-api';
-  /** When its start is over: its "runtime inited." line, its server accepting, or its first poll. */
-  readyWhen: 'inited-line' | 'listening' | 'first-poll';
+  /**
+   * When its start is over: its "runtime inited." line, its server accepting, or its first poll;
+   * `per-event`: nothing runs until an event comes, which starts the process (a job).
+   */
+  readyWhen: 'inited-line' | 'listening' | 'first-poll' | 'per-event';
   build?: CodeBuild;
   /** Runs a container image (customContainerConfig) instead of the function's code. */
   image?: boolean;

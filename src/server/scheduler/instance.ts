@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { FcError } from '../errors.ts';
-import { allocatePort, createCaClient, createRuntimeApiServer, IN_SANDBOX, recordPid, waitForListen, type CaResponse, type ExitInfo, type InstanceChannel, type RuntimeApiServer, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
+import { allocatePort, createCaClient, createJobChannel, createRuntimeApiServer, IN_SANDBOX, recordPid, waitForListen, type CaResponse, type ExitInfo, type InstanceChannel, type RuntimeApiServer, type Sandbox, type SandboxedProcess } from '../instances/index.ts';
 import { createInstanceLog, type LiveHub, type LogBus } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
 import type { CodeStore } from '../code/index.ts';
@@ -153,19 +153,29 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // A server that answers on 127.0.0.1 only will never be reached (instance-init.sh says so):
     // FC would wait out the start deadline; fnplay fails the start at once with FC's error.
     let loopbackOnly = false;
-    proc = deps.sandbox.launch(spec, { memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
-      if (!inited && output.length < 200) {
-        const text = chunk.toString('utf8');
-        output.push(text);
-        if (text.includes(LOOPBACK_ONLY_HINT)) loopbackOnly = true;
-      }
-      log.feed(stream, chunk);
-    });
-    if (proc.pid) recordPid(dir, proc.pid);
-    proc.onExit((e) => onProcessExit(e));
-    ca = runtimeApi ? runtimeApi.channel : createCaClient(proc.address, config.instanceConcurrency);
+    const launch = (extraEnv: Record<string, string>) => {
+      const p = deps.sandbox.launch({ ...spec, env: { ...spec.env, ...extraEnv } }, { memoryMB: config.memorySize, internetAccess: rev.service.internetAccess !== false }, dirs, (stream, chunk) => {
+        if (!inited && output.length < 200) {
+          const text = chunk.toString('utf8');
+          output.push(text);
+          if (text.includes(LOOPBACK_ONLY_HINT)) loopbackOnly = true;
+        }
+        log.feed(stream, chunk);
+      });
+      proc = p;
+      if (p.pid) recordPid(dir, p.pid);
+      p.onExit((e) => onProcessExit(e));
+      return p;
+    };
+    if (recipe.readyWhen === 'per-event') {
+      // A job (a container in non-web-server mode) starts with each event, which its environment carries.
+      inited = true;
+      ca = createJobChannel((event) => launch({ FC_CUSTOM_CONTAINER_EVENT: event }).waitExit());
+      return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
+    }
+    const p = launch({});
+    ca = runtimeApi ? runtimeApi.channel : createCaClient(p.address, config.instanceConcurrency);
     const deadline = Date.now() + deps.startDeadlineMs;
-    const p = proc;
     const api = runtimeApi;
     const within = (signal: Promise<unknown>) => Promise.race([signal.then(() => true), p.waitExit().then(() => false), sleep(deps.startDeadlineMs).then(() => false)]);
     const up =
@@ -175,7 +185,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     // The server's start and the sandbox's network (when it may come up meanwhile) run side by side.
     const [listening] = await Promise.all([up, p.ready]);
     inited = true;
-    if (!listening) throw await startError(proc, { logs: output.join('').slice(-2048), port, loopbackOnly, sandboxed, startDeadlineMs: deps.startDeadlineMs });
+    if (!listening) throw await startError(p, { logs: output.join('').slice(-2048), port, loopbackOnly, sandboxed, startDeadlineMs: deps.startDeadlineMs });
     return { pullCodeMs: t1 - t0, initRuntimeMs: performance.now() - t1 };
   }
 

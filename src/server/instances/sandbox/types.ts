@@ -14,9 +14,10 @@ export interface LaunchSpec {
    * How the service reaches the server: `socket` when the process listens on `$FNPLAY_CA_SOCKET`
    * itself (the built-in bootstraps), `tcp` when it listens on a TCP port (custom runtimes: the
    * sandbox relays its Unix socket to that port inside the instance's network namespace), `polls`
-   * when it listens on nothing and polls the service instead (FC's runtime API, Go).
+   * when it listens on nothing and polls the service instead (FC's runtime API, Go), `none` when
+   * it runs once to its exit (a job: a container in non-web-server mode).
    */
-  listen: { kind: 'socket' } | { kind: 'tcp'; port: number } | { kind: 'polls' };
+  listen: { kind: 'socket' } | { kind: 'tcp'; port: number } | { kind: 'polls' } | { kind: 'none' };
   /**
    * The command runs the function's own code as it starts (a custom runtime's server), so outbound
    * network must be up before it runs; the built-in bootstraps load user code at the first request,

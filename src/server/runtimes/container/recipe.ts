@@ -21,11 +21,13 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
  * the tree unpacked once per digest); the sandbox runs it as the whole file system.
  */
 export function containerRecipe(config: FunctionConfig): RuntimeRecipe {
+  // webServerMode false: no server; the container runs once per event (FC_CUSTOM_CONTAINER_EVENT) and must exit 0.
+  const job = config.customContainerConfig?.webServerMode === false;
   return {
     printsMarkers: false,
     stderrEndLine: false,
     channel: 'ca',
-    readyWhen: 'listening',
+    readyWhen: job ? 'per-event' : 'listening',
     image: true,
     launch({ env, port, root }: LaunchContext) {
       if (!root) throw new Error('a container instance needs its root filesystem');
@@ -42,7 +44,7 @@ export function containerRecipe(config: FunctionConfig): RuntimeRecipe {
           ...containerFcEnv(env),
           ...config.environmentVariables,
         },
-        listen: { kind: 'tcp' as const, port },
+        listen: job ? { kind: 'none' as const } : { kind: 'tcp' as const, port },
         // The server is the image's own code from its first line: it may connect out at once.
         networkBeforeStart: true,
         root: { dir: root.dir, shared: root.shared, uid: root.user.uid, gid: root.user.gid, workingDir: root.image.workingDir || '/' },
