@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the SDK ships no types
 import FCClient from '@alicloud/fc2';
 import { until, zipFixture } from './helpers/service.ts';
+import { buildContainerTestImages } from './helpers/container-images.ts';
+import { missingImageTools, pushImage, startRegistry } from './helpers/oci-images.ts';
 
 // The service as `fnplay` runs it, with its secrets in its environment: what an instance can
 // learn of the host, with and without the sandbox, as root and as a user without privileges.
@@ -129,4 +131,37 @@ describe('what an instance can learn of the host', () => {
     process.kill(service, 'SIGTERM');
     expect(await svc.exited).toBe(0);
   });
+
+  it('runs custom containers for a user without privileges: its own overlay layer, whiteouts included', async (ctx) => {
+    if (process.getuid?.() !== 0 || !existsSync('/usr/bin/su')) return ctx.skip('needs root to switch to nobody: skipped');
+    const can = (cmd: string) => spawnSync('su', ['-s', '/bin/sh', 'nobody', '-c', cmd]).status === 0;
+    if (!can(`test -r '${join(ROOT, 'bin/fnplay.js')}' && test -r '${join(ROOT, 'node_modules/tsx/package.json')}'`)) return ctx.skip(`nobody cannot read ${ROOT}: skipped`);
+    if (!can('bwrap --unshare-user --ro-bind / / true')) return ctx.skip('user namespaces are closed to nobody here: skipped');
+    const missing = missingImageTools({ go: true, registry: true });
+    if (missing.length) return ctx.skip(`${missing.join(', ')} not installed: skipped`);
+    const imagesDir = mkdtempSync(join(tmpdir(), 'fnplay-host-images-'));
+    dirs.push(imagesDir);
+    const images = await buildContainerTestImages(imagesDir);
+    const registry = await startRegistry();
+    try {
+      const image = `${registry.host}/fc/probe:v1`;
+      await pushImage(images.layout, images.tags.probe, image);
+      const svc = startCli([], { asUser: 'nobody' });
+      const endpoint = await svc.url;
+      const client = new FCClient(KEYS.account, { accessKeyID: KEYS.id, accessKeySecret: KEYS.secret, region: 'cn-hangzhou', endpoint, timeout: 60_000 });
+      await client.createService('host');
+      await client.createFunction('host', { functionName: 'container', runtime: 'custom-container', handler: 'x', customContainerConfig: { image } });
+      await until(async () => (await client.getFunction('host', 'container')).data.accelerationInfo.status === 'Ready', 'Ready', 60_000);
+      const op = async (body: object) => JSON.parse(Buffer.from((await client.invokeFunction('host', 'container', JSON.stringify(body))).data).toString());
+      expect(await op({ op: 'id' })).toMatchObject({ uid: 0, cwd: '/app' });
+      expect(await op({ op: 'write', Path: '/app/new.txt', Data: 'x' })).toMatchObject({ err: '' });
+      expect(await op({ op: 'rm', Path: '/app/data.txt' })).toMatchObject({ err: '' });
+      expect((await op({ op: 'ls', Path: '/app' })).names).toEqual(['new.txt', 'server']);
+      const service = Number(spawnSync('pgrep', ['-P', String(svc.child.pid)], { encoding: 'utf8' }).stdout.trim());
+      process.kill(service, 'SIGTERM');
+      expect(await svc.exited).toBe(0);
+    } finally {
+      await registry.stop();
+    }
+  }, 240_000);
 });
