@@ -49,8 +49,14 @@ export function createHttpApp(deps: HttpDeps) {
 
   // The playground API: the per-start token, sent in a header, is checked before any routing.
   // A cross-origin page cannot add that header without a CORS preflight, which fnplay never grants.
+  // A request signed with the account's key pair, as the FC API's are, is let in too: that is how
+  // the CLI (`fnplay image import`) reaches it, holding the keys but not the page's token. A page
+  // can send neither: the authorization header needs a preflight as well, and the secret.
   app.use('/api/*', async (c, next) => {
-    if (header(c, 'x-fnplay-token') !== deps.apiToken) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served');
+    if (header(c, 'x-fnplay-token') !== deps.apiToken) {
+      if (header(c, 'authorization') === undefined) throw new FcError('Unauthorized', 'the playground API needs the x-fnplay-token header of the page fnplay served, or a request signed with the account\'s access key pair');
+      verifySignature(deps.keys, c.req.method, new URL(c.req.url).pathname, headerRecord(c), null);
+    }
     await next();
   });
   app.route('/api', playgroundEndpoints(deps));

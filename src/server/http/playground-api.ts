@@ -6,6 +6,7 @@ import type { ServiceInfo } from '../../shared/sandbox-status.ts';
 import { param, requireFunction, requireService, type HttpDeps } from './context.ts';
 import { functionView } from './views.ts';
 import { registerDeployRoutes } from './playground-deploy.ts';
+import { registerImageRoutes } from './playground-images.ts';
 
 // The store answers at most this many log lines at once.
 const MAX_LOG_LINES = 10_000;
@@ -33,6 +34,7 @@ export function playgroundApi(deps: HttpDeps) {
   const api = new Hono();
 
   registerDeployRoutes(api, deps);
+  registerImageRoutes(api, deps);
 
   const info = (): ServiceInfo => ({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances, sandbox: deps.sandbox });
   api.get('/', (c) => c.json(info()));
