@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(`/api${path}`, { ...init, headers: { 'x-fnplay-token': apiToken(), ...(init.headers ?? {}) } });
   const text = await res.text();
   const body = text ? JSON.parse(text) : null;
@@ -38,6 +38,8 @@ export interface FunctionView {
   codeSize: number;
   accelerationInfo: { status: 'Preparing' | 'Ready' | 'Failed'; reason?: string };
   lastModifiedTime: string;
+  /** custom-container only: command/args as FC returns them (JSON-array strings) */
+  customContainerConfig?: { image: string; command: string; args: string; accelerationType: 'Default' | 'None'; webServerMode: boolean } | null;
 }
 
 export const api = {

@@ -18,6 +18,8 @@ interface LiveState {
   instances: Record<string, InstanceTrack>;
   acceleration: Record<string, LiveAcceleration>;
   lastInvocation: InvocationRecord | null;
+  /** how many images the service has removed since the page connected: the image list refetches on a change */
+  imageRemovals: number;
   apply(e: LiveEvent): void;
   setConnected(c: boolean): void;
   clearLines(): void;
@@ -41,6 +43,7 @@ export const useLive = create<LiveState>()((set) => ({
   instances: {},
   acceleration: {},
   lastInvocation: null,
+  imageRemovals: 0,
   apply: (e) =>
     set((s) => {
       switch (e.type) {
@@ -62,8 +65,9 @@ export const useLive = create<LiveState>()((set) => ({
           };
         case 'invocation':
           return { lastInvocation: e.record };
+        case 'image-removed':
+          return { imageRemovals: s.imageRemovals + 1 };
         default:
-          // image-removed: the image list refetches on its own
           return {};
       }
     }),

@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts';
 
 const GROUPS = [
   { label: 'Node.js', match: (runtime: string) => runtime.startsWith('nodejs') },
-  { label: 'Custom Runtime', match: (runtime: string) => runtime.startsWith('custom') },
+  { label: 'Custom Runtime', match: isCustomRuntime },
   { label: 'Go', match: (runtime: string) => runtime === 'go1' },
+  { label: 'Custom Container', match: isContainerRuntime },
 ];
 
 /** Replaces the workspace's files and runtime settings with a starting template. */

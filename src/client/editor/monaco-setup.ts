@@ -13,6 +13,7 @@ import 'monaco-editor/languages/definitions/go/register';
 import 'monaco-editor/languages/definitions/shell/register';
 import 'monaco-editor/languages/definitions/yaml/register';
 import 'monaco-editor/languages/definitions/markdown/register';
+import 'monaco-editor/languages/definitions/dockerfile/register';
 import { javascriptDefaults } from 'monaco-editor/languages/features/typescript/register';
 import 'monaco-editor/languages/features/json/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';

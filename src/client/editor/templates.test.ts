@@ -34,6 +34,7 @@ describe('templates', () => {
       'Go event function',
       'Go HTTP function',
       'Go with Initializer + PreStop',
+      'Custom Container (README + Dockerfile)',
     ]);
     for (const t of TEMPLATES) {
       expect(Object.keys(t.files).length).toBeGreaterThan(0);
@@ -102,6 +103,48 @@ describe('templates', () => {
       expect((await fetch(`${base}/pre-stop`)).headers.get('x-fc-status')).toBe('200');
       const http = await fetch(`${base}/orders?x=1`, { method: 'PUT', body: 'b', headers: { 'x-fc-control-path': '/http-invoke' } });
       expect(await http.json()).toMatchObject({ method: 'PUT', url: '/orders?x=1', body: 'b' });
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the custom-container template', () => {
+  const t = templateById('custom-container')!;
+
+  it('is for runtime custom-container with no image yet, and says how to get one into fnplay', () => {
+    expect(t.manifest).toMatchObject({ runtime: 'custom-container', image: '', caPort: 9000, containerCommand: [], containerArgs: [] });
+    const readme = t.files['README.md'].content;
+    expect(readme).toContain('docker save -o app.tar');
+    expect(readme).toContain('fnplay image import app.tar --name');
+    expect(readme).toContain('Upload image archive');
+    expect(readme).toMatch(/127\.0\.0\.1[\s\S]*FunctionNotStarted/);
+    expect(t.files.Dockerfile.content).toMatch(/^FROM /);
+    expect(t.files.Dockerfile.content).toContain('EXPOSE 9000');
+    expect(t.files.Dockerfile.content).toContain('server.js');
+  });
+
+  it('has a server on 0.0.0.0 that answers /invoke, /initialize, /pre-freeze and /pre-stop', async () => {
+    const code = t.files['server.js'].content;
+    expect(code).toContain("listen(port, '0.0.0.0'");
+    const dir = mkdtempSync(join(tmpdir(), 'fnplay-container-template-'));
+    writeFileSync(join(dir, 'server.js'), code);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { FC_SERVER_PORT: String(port) } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c) => String(c).includes('listening') && resolve());
+        child.on('exit', (c) => reject(new Error(`server.js exited with ${c}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const invoke = await fetch(`${base}/invoke`, { method: 'POST', body: '{"hello":"image"}', headers: { 'x-fc-request-id': 'r1' } });
+      expect(invoke.status).toBe(200);
+      expect(await invoke.text()).toBe('{"hello":"image"}');
+      expect((await fetch(`${base}/initialize`, { method: 'POST' })).status).toBe(200);
+      expect((await fetch(`${base}/pre-freeze`)).status).toBe(200);
+      expect((await fetch(`${base}/pre-stop`)).status).toBe(200);
+      expect(await (await fetch(`${base}/orders`, { method: 'PUT', body: 'b' })).json()).toMatchObject({ method: 'PUT', url: '/orders', body: 'b' });
     } finally {
       child.kill();
       rmSync(dir, { recursive: true, force: true });

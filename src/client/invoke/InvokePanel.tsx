@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { isContainerRuntime } from '../../shared/function-config.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { HttpMethod } from '../workspace/types.ts';
 import { KeyValueRows } from './KeyValueRows.tsx';
@@ -28,6 +29,7 @@ export function InvokePanel() {
   const setReq = useWorkspace((s) => s.setHttpRequest);
   const { deploy, invoke, phase, error } = useDeployInvoke();
   const busy = phase !== 'idle';
+  const container = isContainerRuntime(manifest.runtime);
 
   // Ctrl/Cmd+Enter invokes from anywhere on the page, editor included.
   useEffect(() => {
@@ -89,13 +91,13 @@ export function InvokePanel() {
           {phase === 'deploying' ? 'Deploying…' : 'Deploy'}
         </button>
         <button type="button" className="btn btn-primary" onClick={() => void invoke()} disabled={busy} title="Ctrl/Cmd+Enter">
-          {phase === 'invoking' ? 'Invoking…' : phase === 'building' ? 'Building…' : 'Invoke'}
+          {phase === 'invoking' ? 'Invoking…' : phase === 'building' ? (container ? 'Preparing image…' : 'Building…') : 'Invoke'}
         </button>
         <span className="hint kbd">Ctrl+Enter</span>
       </div>
       {phase === 'building' && (
         <p role="status" className="hint invoke-building">
-          The code is being built. The invocation runs once the build is ready.
+          {container ? 'The image is being pulled. The invocation runs once it is here.' : 'The code is being built. The invocation runs once the build is ready.'}
         </p>
       )}
       {error && (

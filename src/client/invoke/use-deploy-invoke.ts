@@ -7,6 +7,7 @@ import { useWorkspace } from '../workspace/store.ts';
 import { filesToZip, toBase64 } from '../workspace/zip.ts';
 import { useDeployedSnapshot } from '../editor/deployed-snapshot.ts';
 import { describeManifestErrors, validateManifest } from '../manifest/validate-manifest.ts';
+import { isContainerRuntime } from '../../shared/function-config.ts';
 import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
 import { useSession, type ActionError } from './session.ts';
 import { waitForBuild } from './wait-for-build.ts';
@@ -32,7 +33,9 @@ export function useDeployInvoke() {
 
   const deploy = useCallback(async (): Promise<boolean> => {
     const ws = useWorkspace.getState();
-    const code = fingerprintCode(ws.files, ws.folders);
+    // A custom-container function runs its image: the editor's files (a README, a Dockerfile) are not deployed.
+    const container = isContainerRuntime(ws.manifest.runtime);
+    const code = container ? 'image' : fingerprintCode(ws.files, ws.folders);
     const manifest = fingerprintManifest(ws.manifest);
     if (ws.deployed && ws.deployed.code === code && ws.deployed.manifest === manifest) return true;
     // The same schemas the service applies: an invalid manifest is refused here, before any request.
@@ -43,8 +46,8 @@ export function useDeployInvoke() {
     }
     useSession.getState().set({ phase: 'deploying', error: null });
     try {
-      const exists = (await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName)) !== null;
-      const codeChanged = !exists || !ws.deployed || ws.deployed.code !== code;
+      const exists = container || (await api.getFunction(ws.manifest.serviceName, ws.manifest.functionName)) !== null;
+      const codeChanged = !container && (!exists || !ws.deployed || ws.deployed.code !== code);
       const zipFile = codeChanged ? toBase64(await filesToZip(ws.files, ws.folders)) : null;
       await api.deploy(deployRequestOf(ws.manifest, zipFile));
       useWorkspace.getState().markDeployed({ code, manifest });
@@ -81,7 +84,9 @@ export function useDeployInvoke() {
       // the badge and build output may have missed the end of it (an event stream that was down)
       if (waited) void queryClient.invalidateQueries({ queryKey: queryKeys.fn(serviceName, functionName) });
       // the compiler's output is in the build output, not worth repeating here
-      if (build.status === 'Failed') throw new ApiError(503, 'CodeNotReady', BUILD_FAILED);
+      if (build.status === 'Failed') {
+        throw new ApiError(503, 'CodeNotReady', ws.manifest.runtime === 'go1' ? BUILD_FAILED : `the function's image cannot be used: ${build.reason ?? 'no reason given'}`);
+      }
       useSession.getState().set({ phase: 'invoking' });
     };
     useSession.getState().set({ phase: 'invoking', error: null, selectedRequestId: null });

@@ -1,10 +1,12 @@
 import { useMemo, type ReactNode } from 'react';
-import { isCustomRuntime } from '../../shared/function-config.ts';
+import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
+import { ImagePanel } from '../images/ImagePanel.tsx';
+import { ImageUpload } from '../images/ImageUpload.tsx';
 import { handlerAfterSwitch, namingOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { FunctionType, HttpMethod } from '../workspace/types.ts';
 import { EnvVarTable } from './EnvVarTable.tsx';
-import { FieldError, FieldErrorsContext, NumberField, SelectField, TextField, TokensField, useFieldWiring } from './fields.tsx';
+import { CheckboxField, FieldError, FieldErrorsContext, NumberField, SelectField, TextField, TokensField, useFieldWiring } from './fields.tsx';
 import { SYamlButtons } from './SYamlButtons.tsx';
 import { useDeployFieldError } from './use-deploy-field-error.ts';
 import { validateManifest } from './validate-manifest.ts';
@@ -14,6 +16,9 @@ import './manifest.css';
 const RUNTIME_OPTIONS = runtimeGroups();
 const HOOKS_HINT = 'An empty handler turns the hook off.';
 const GO_HOOKS_HINT = ' Go runs the function registered with fc.Register…Function: any name turns it on.';
+const CONTAINER_HOOKS_HINT = " The image's server gets POST /initialize, GET /pre-freeze and GET /pre-stop when the field is set.";
+const CONTAINER_HINT = "The image's HTTP server must listen on 0.0.0.0 at the listening port (127.0.0.1 fails with FunctionNotStarted). An empty command or args runs the image's own ENTRYPOINT or CMD.";
+const ACCELERATION_TYPES = [['Default', 'Default (unpack once)'], ['None', 'None (each cold start unpacks)']] as const;
 const FUNCTION_TYPES = [['event', 'Event'], ['http', 'HTTP']] as const satisfies readonly (readonly [FunctionType, string])[];
 const AUTH_TYPES = [['anonymous', 'anonymous'], ['function', 'function']] as const;
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
@@ -31,6 +36,7 @@ export function ManifestForm() {
   // the form's own message wins: it describes what the field holds now
   const errors = { ...useDeployFieldError(m), ...local };
   const custom = isCustomRuntime(m.runtime);
+  const container = isContainerRuntime(m.runtime);
   const naming = namingOf(m.runtime);
 
   return (
@@ -66,7 +72,7 @@ export function ManifestForm() {
             </div>
           </Group>
 
-          <Group title="Lifecycle hooks" hint={HOOKS_HINT + (m.runtime === 'go1' ? GO_HOOKS_HINT : '')}>
+          <Group title="Lifecycle hooks" hint={HOOKS_HINT + (m.runtime === 'go1' ? GO_HOOKS_HINT : container ? CONTAINER_HOOKS_HINT : '')}>
             <div className="field-row">
               <TextField field="initializer" value={m.initializer} placeholder={naming.initializer} onChange={(initializer) => setManifest({ initializer })} />
               <NumberField field="initializationTimeout" value={m.initializationTimeout} min={1} max={300} onChange={(initializationTimeout) => setManifest({ initializationTimeout })} />
@@ -92,6 +98,26 @@ export function ManifestForm() {
               <div className="field-row">
                 <NumberField field="caPort" value={m.caPort} min={1} max={65535} onChange={(caPort) => setManifest({ caPort })} />
               </div>
+            </Group>
+          )}
+
+          {container && (
+            <Group title="Container image" hint={CONTAINER_HINT}>
+              <TextField field="customContainerConfig.image" value={m.image} placeholder="registry.cn-hangzhou.aliyuncs.com/ns/app:v1" onChange={(image) => setManifest({ image })} />
+              <ImageUpload onImported={(image) => setManifest({ image })} />
+              <div className="field-row">
+                <TokensField field="customContainerConfig.command" value={m.containerCommand} placeholder="the image's ENTRYPOINT" onChange={(containerCommand) => setManifest({ containerCommand })} />
+                <TokensField field="customContainerConfig.args" value={m.containerArgs} placeholder="the image's CMD" onChange={(containerArgs) => setManifest({ containerArgs })} />
+              </div>
+              <div className="field-row">
+                <NumberField field="caPort" value={m.caPort} min={1} max={65535} onChange={(caPort) => setManifest({ caPort })} />
+                <SelectField field="customContainerConfig.accelerationType" value={m.accelerationType} options={ACCELERATION_TYPES} onChange={(accelerationType) => setManifest({ accelerationType })} />
+              </div>
+              <div className="field-row">
+                <CheckboxField field="customContainerConfig.webServerMode" value={m.webServerMode} hint="The image runs an HTTP server (FC's only mode for custom containers here)" onChange={(webServerMode) => setManifest({ webServerMode })} />
+                <TextField field="customContainerConfig.instanceID" value={m.instanceID} placeholder="cri-… (ACR Enterprise only)" onChange={(instanceID) => setManifest({ instanceID })} />
+              </div>
+              <ImagePanel reference={m.image} />
             </Group>
           )}
 

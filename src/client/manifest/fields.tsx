@@ -162,3 +162,17 @@ export function SelectField<T extends string>(props: {
     </FieldShell>
   );
 }
+
+/** A yes/no setting: the box before its label, the error under both. */
+export function CheckboxField(props: { field: ManifestField; value: boolean; onChange(v: boolean): void; hint?: string }) {
+  const wiring = useFieldWiring(props.field);
+  return (
+    <div className="field mf-check">
+      <label className="mf-check-label" title={props.hint}>
+        <input {...wiring.control} type="checkbox" checked={props.value} onChange={(e) => props.onChange(e.target.checked)} />
+        {MANIFEST_FIELDS[props.field].label}
+      </label>
+      <FieldError id={wiring.errorId} error={wiring.error} />
+    </div>
+  );
+}

@@ -25,6 +25,13 @@ export const MANIFEST_FIELDS = {
   'customRuntimeConfig.command': { draft: 'command', label: 'Command' },
   'customRuntimeConfig.args': { draft: 'args', label: 'Args' },
   caPort: { draft: 'caPort', label: 'Listening port' },
+  // custom-container (only one of the two Command/Args pairs shows at a time)
+  'customContainerConfig.image': { draft: 'image', label: 'Image' },
+  'customContainerConfig.command': { draft: 'containerCommand', label: 'Command' },
+  'customContainerConfig.args': { draft: 'containerArgs', label: 'Args' },
+  'customContainerConfig.accelerationType': { draft: 'accelerationType', label: 'Image acceleration' },
+  'customContainerConfig.webServerMode': { draft: 'webServerMode', label: 'Web server mode' },
+  'customContainerConfig.instanceID': { draft: 'instanceID', label: 'ACR instance ID' },
   'httpTrigger.methods': { draft: 'httpMethods', label: 'HTTP methods' },
   'httpTrigger.authType': { draft: 'httpAuthType', label: 'Authentication' },
 } as const satisfies Record<string, { draft: keyof ManifestDraft; label: string }>;

@@ -12,6 +12,21 @@ const str = z.string().nullish();
 const tokens = z
   .union([z.array(z.union([z.string(), z.number()]).transform(String)), z.string().transform(splitTokens)])
   .nullish();
+/**
+ * A container's command/args: Serverless Devs writes FC's JSON-array string (`'["/server"]'`); a
+ * YAML list is taken too. Left as written here; the conversion to words says what is wrong.
+ */
+const jsonWords = z.union([z.string(), z.array(z.union([z.string(), z.number()]).transform(String))]).nullish();
+const containerConfig = z
+  .looseObject({
+    image: str,
+    command: jsonWords,
+    args: jsonWords,
+    accelerationType: z.enum(['Default', 'None']).nullish(),
+    instanceID: str,
+    webServerMode: z.boolean().nullish(),
+  })
+  .nullish();
 const hook = z.looseObject({ handler: str, timeout: num }).nullish();
 /** `PORT: 8080` is a number to YAML and a string to FC: scalars are taken as their text. */
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -29,6 +44,7 @@ export const sYamlFunction = z.looseObject({
   instanceLifecycleConfig: z.looseObject({ preFreeze: hook, preStop: hook }).nullish(),
   environmentVariables: z.record(z.string(), envValue).nullish(),
   customRuntimeConfig: z.looseObject({ command: tokens, args: tokens }).nullish(),
+  customContainerConfig: containerConfig,
   caPort: num,
   codeUri: str,
 });

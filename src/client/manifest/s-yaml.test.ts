@@ -26,6 +26,13 @@ const FULL: ManifestDraft = {
   command: ['node', '--enable-source-maps'],
   args: ['server.js', 'hello world'],
   caPort: 8080,
+  // a Node.js function has no image: the container fields are written for custom-container only (CONTAINER below)
+  image: DEFAULT_MANIFEST.image,
+  containerCommand: DEFAULT_MANIFEST.containerCommand,
+  containerArgs: DEFAULT_MANIFEST.containerArgs,
+  accelerationType: DEFAULT_MANIFEST.accelerationType,
+  webServerMode: DEFAULT_MANIFEST.webServerMode,
+  instanceID: DEFAULT_MANIFEST.instanceID,
   httpMethods: ['PUT', 'DELETE', 'OPTIONS'],
   httpAuthType: 'function',
 };
@@ -89,10 +96,60 @@ describe('s.yaml round trip', () => {
     expect(roundTrip(go)).toEqual(go);
   });
 
+  it('restores a custom-container draft with its image settings', () => {
+    const container: ManifestDraft = {
+      ...DEFAULT_MANIFEST, runtime: 'custom-container', image: 'registry.cn-hangzhou.aliyuncs.com/ns/app:v1', containerCommand: ['/server', '--greeting', 'hello world'],
+      containerArgs: ['--port', '9000'], accelerationType: 'None', webServerMode: false, instanceID: 'cri-abc', caPort: 8080,
+    };
+    expect(roundTrip(container)).toEqual(container);
+    const ownEntrypoint: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: 'custom-container', image: '127.0.0.1:5000/fc/app:v1' };
+    expect(roundTrip(ownEntrypoint)).toEqual(ownEntrypoint);
+  });
+
   it('restores the defaults, and hooks with a timeout but no handler', () => {
     expect(roundTrip(DEFAULT_MANIFEST)).toEqual(DEFAULT_MANIFEST);
     const hooks: ManifestDraft = { ...DEFAULT_MANIFEST, preStopTimeout: 40, initializationTimeout: 9 };
     expect(roundTrip(hooks)).toEqual(hooks);
+  });
+});
+
+describe('s.yaml custom-container', () => {
+  it('writes customContainerConfig as Serverless Devs does: command and args as JSON-array strings, no codeUri', () => {
+    const m: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: 'custom-container', image: 'registry.cn-hangzhou.aliyuncs.com/ns/app:v1', containerCommand: ['/server'], containerArgs: ['--port', '9000'] };
+    const text = manifestToSYaml(m);
+    const fn = parse(text).services.hello.props.function;
+    expect(fn.customContainerConfig).toEqual({ image: 'registry.cn-hangzhou.aliyuncs.com/ns/app:v1', command: '["/server"]', args: '["--port","9000"]', accelerationType: 'Default', webServerMode: true });
+    expect(fn.caPort).toBe(9000);
+    expect(fn).not.toHaveProperty('codeUri');
+    expect(fn).not.toHaveProperty('customRuntimeConfig');
+  });
+
+  it("writes '' for the image's own ENTRYPOINT and CMD", () => {
+    const fn = parse(manifestToSYaml({ ...DEFAULT_MANIFEST, runtime: 'custom-container', image: 'app:v1' })).services.hello.props.function;
+    expect(fn.customContainerConfig).toMatchObject({ command: '', args: '' });
+  });
+
+  it("reads a file written by hand: FC's strings, or lists", () => {
+    const file = (config: string) => `edition: 1.0.0
+services:
+  app:
+    component: fc
+    props:
+      service: { name: svc }
+      function:
+        name: fn
+        runtime: custom-container
+        handler: not-used
+        caPort: 8080
+        customContainerConfig:
+${config.replace(/^/gm, '          ')}`;
+    expect(sYamlToManifest(file(`image: registry.cn-hangzhou.aliyuncs.com/ns/app:v1\ncommand: '["python", "app.py"]'\nargs: '["-arg1", "value 1"]'\naccelerationType: Default\ninstanceID: cri-xxxxxx`))).toMatchObject({
+      runtime: 'custom-container', handler: 'not-used', caPort: 8080, image: 'registry.cn-hangzhou.aliyuncs.com/ns/app:v1',
+      containerCommand: ['python', 'app.py'], containerArgs: ['-arg1', 'value 1'], accelerationType: 'Default', instanceID: 'cri-xxxxxx', webServerMode: true,
+    });
+    expect(sYamlToManifest(file('image: app:v1\ncommand: [/server]\nwebServerMode: false'))).toMatchObject({ containerCommand: ['/server'], containerArgs: [], webServerMode: false });
+    expect(() => sYamlToManifest(file("image: app:v1\ncommand: 'python app.py'"))).toThrow(/function\.customContainerConfig\.command: must be a JSON array of strings/);
+    expect(() => sYamlToManifest(file('image: app:v1\naccelerationType: Fast'))).toThrow(/customContainerConfig\.accelerationType/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { Document, parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { httpTriggerConfig, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
+import { httpTriggerConfig, isContainerRuntime, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
+import { containerConfigOf } from '../workspace/deploy-request.ts';
 import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import { jsonToWords } from '../workspace/json-words.ts';
 import { defaultHandlerOf } from '../workspace/runtime-defaults.ts';
 import type { HttpMethod, ManifestDraft } from '../workspace/types.ts';
 import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
@@ -29,6 +31,7 @@ export function manifestToSYaml(m: ManifestDraft, options: { region?: string } =
   const preFreeze = hook(m.preFreezeHandler, m.preFreezeTimeout, D.preFreezeTimeout);
   const preStop = hook(m.preStopHandler, m.preStopTimeout, D.preStopTimeout);
   const custom = isCustomRuntime(m.runtime);
+  const container = isContainerRuntime(m.runtime);
   const env = m.environmentVariables.filter(([k, v]) => k !== '' || v !== '');
 
   const fn = {
@@ -45,8 +48,11 @@ export function manifestToSYaml(m: ManifestDraft, options: { region?: string } =
     instanceLifecycleConfig: preFreeze || preStop ? { preFreeze, preStop } : undefined,
     environmentVariables: env.length > 0 ? Object.fromEntries(env) : undefined,
     customRuntimeConfig: custom || m.command.length > 0 || m.args.length > 0 ? { command: m.command, args: m.args } : undefined,
-    caPort: custom || m.caPort !== D.caPort ? finite(m.caPort) : undefined,
-    codeUri: './code',
+    caPort: custom || container || m.caPort !== D.caPort ? finite(m.caPort) : undefined,
+    // as Serverless Devs writes it: command and args are FC's JSON-array strings
+    customContainerConfig: container ? containerConfigOf(m) : undefined,
+    // a container runs its image: there is no code to upload
+    codeUri: container ? undefined : './code',
   };
   const triggers =
     m.functionType === 'http' ? [{ name: TRIGGER_NAME, type: 'http', config: { authType: m.httpAuthType, methods: m.httpMethods } }] : undefined;
@@ -114,6 +120,12 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     command: f.customRuntimeConfig?.command ?? D.command,
     args: f.customRuntimeConfig?.args ?? D.args,
     caPort: f.caPort ?? D.caPort,
+    image: f.customContainerConfig?.image ?? D.image,
+    containerCommand: containerWords(f.customContainerConfig?.command, `${at}.function.customContainerConfig.command`),
+    containerArgs: containerWords(f.customContainerConfig?.args, `${at}.function.customContainerConfig.args`),
+    accelerationType: f.customContainerConfig?.accelerationType ?? D.accelerationType,
+    webServerMode: f.customContainerConfig?.webServerMode ?? D.webServerMode,
+    instanceID: f.customContainerConfig?.instanceID ?? D.instanceID,
     httpMethods: D.httpMethods,
     httpAuthType: D.httpAuthType,
   };
@@ -129,6 +141,17 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     draft.httpMethods = config.data.methods as HttpMethod[];
   }
   return draft;
+}
+
+/** FC's JSON-array string (or a YAML list) as the words the form edits. */
+function containerWords(value: string | string[] | null | undefined, at: string): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  try {
+    return jsonToWords(value);
+  } catch (err) {
+    throw new Error(`${at}: ${(err as Error).message}`);
+  }
 }
 
 function parseYaml(text: string): unknown {

@@ -1,3 +1,4 @@
+import type { ImageList, ImageSummary } from '../../shared/images-api.ts';
 import type { InstanceInfo, InvocationRecord, LogLine } from '../../shared/observe.ts';
 import type { PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 
@@ -85,4 +86,37 @@ export function makeResult(body: string | Uint8Array, patch: Partial<PlaygroundI
     record: makeRecord(),
     ...patch,
   };
+}
+
+export const IMAGE_DIGEST = `sha256:${'ab12'.repeat(16)}`;
+
+/** The Go test server's image as the store lists it: one layer, /server on 0.0.0.0:9000. */
+export function makeImage(patch: Partial<ImageSummary> = {}): ImageSummary {
+  return {
+    digest: IMAGE_DIGEST,
+    references: ['registry.cn-hangzhou.aliyuncs.com/fnplay/go-server:v1'],
+    os: 'linux',
+    architecture: 'amd64',
+    variant: null,
+    entrypoint: ['/server'],
+    cmd: null,
+    env: ['PATH=/'],
+    workingDir: '',
+    user: '',
+    exposedPorts: ['9000/tcp'],
+    created: '2025-01-01T09:00:00Z',
+    layers: [{ digest: `sha256:${'cd34'.repeat(16)}`, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 2_500_000, uncompressedSize: 6_800_000 }],
+    size: 2_501_000,
+    uncompressedSize: 6_800_000,
+    problem: null,
+    rootfsBytes: null,
+    usedBy: [],
+    ...patch,
+  };
+}
+
+export function makeImageList(images: ImageSummary[] = [], disk: Partial<ImageList['disk']> = {}): ImageList {
+  const blobBytes = images.reduce((n, i) => n + i.size, 0);
+  const rootfsBytes = images.reduce((n, i) => n + (i.rootfsBytes ?? 0), 0);
+  return { images, disk: { blobBytes, rootfsBytes, totalBytes: blobBytes + rootfsBytes, ...disk } };
 }

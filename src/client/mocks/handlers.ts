@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import type { FunctionView } from '../api/client.ts';
 import type { SandboxStatus, ServiceInfo } from '../../shared/sandbox-status.ts';
-import { FUNCTION } from './fixtures.ts';
+import { FUNCTION, makeImageList } from './fixtures.ts';
 
 /** FC's error body, as the service answers platform errors. */
 export const fcError = (status: number, code: string, message: string) =>
@@ -38,4 +38,9 @@ export const handlers = [
   http.post('/api/functions/:service/:function/reclaim', () => HttpResponse.json({ ok: true })),
   http.get('/api/invocations/:requestId', ({ params }) => fcError(404, 'InvocationNotFound', `invocation '${String(params.requestId)}' does not exist`)),
   http.get('/api/logs', () => HttpResponse.json({ lines: [] })),
+  // an empty image store: tests that are about images serve their own
+  http.get('/api/images', () => HttpResponse.json(makeImageList())),
+  http.post('/api/images/import', () => fcError(400, 'InvalidArgument', 'the body is not an image archive')),
+  http.post('/api/images/pull', () => fcError(404, 'ImageNotFound', 'no such image')),
+  http.delete('/api/images/:digest', () => fcError(404, 'ImageNotFound', 'no such image')),
 ];

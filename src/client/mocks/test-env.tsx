@@ -28,7 +28,7 @@ export function useMockApi() {
 }
 
 export function resetStores() {
-  useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null });
+  useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null, imageRemovals: 0 });
   useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
   useBuildProblems.setState({ problems: [] });
   useEditorReveal.setState({ target: null });

@@ -1,3 +1,5 @@
+import { isContainerRuntime } from '../../shared/function-config.ts';
+import { describeProgress } from './acceleration-progress.ts';
 import { parseBuildOutput } from './build-output.ts';
 import { useAcceleration, type ShownAcceleration } from './use-acceleration.ts';
 import './observe.css';
@@ -26,6 +28,12 @@ const GO_TITLE: Partial<Record<Shown['status'], string>> = {
   Ready: 'Code acceleration: ready. The Go source is built; each cold start runs the binary.',
 };
 
+// A container image is pulled (when not in fnplay's store) and unpacked rather than extracted.
+const CONTAINER_TITLE: Partial<Record<Shown['status'], string>> = {
+  Preparing: 'Image acceleration: preparing. The image is pulled if needed and unpacked once; until then each cold start unpacks it for itself.',
+  Ready: 'Image acceleration: ready. The image is unpacked once and mounted at each cold start.',
+};
+
 /** A failure in one line: a build's first compiler error, or the reason's first line. */
 function headline(reason: string): string {
   const first = parseBuildOutput(reason).find((l) => l.at);
@@ -40,13 +48,16 @@ function headline(reason: string): string {
 export function AccelerationBadge() {
   const shown = useAcceleration();
   const reason = shown.status === 'Failed' ? (shown.reason ?? 'no reason given') : null;
-  const title = reason ? `${TITLE.Failed}: ${reason}` : ((shown.runtime === 'go1' ? GO_TITLE[shown.status] : undefined) ?? TITLE[shown.status]);
+  const special = shown.runtime === 'go1' ? GO_TITLE : shown.runtime !== null && isContainerRuntime(shown.runtime) ? CONTAINER_TITLE : {};
+  const progress = shown.status === 'Preparing' && shown.progress ? describeProgress(shown.progress) : null;
+  const title = reason ? `${TITLE.Failed}: ${reason}` : [special[shown.status] ?? TITLE[shown.status], progress?.text].filter(Boolean).join(' ');
 
   return (
     <span className="accel" title={title}>
       <span role="status" aria-label="Acceleration status" className={BADGE[shown.status]}>
         {shown.status}
       </span>
+      {progress && <span className="accel-short">{progress.short}</span>}
       {reason && <span className="accel-reason">{headline(reason)}</span>}
     </span>
   );

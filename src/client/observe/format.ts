@@ -47,3 +47,15 @@ export function shortInstanceId(id: string): string {
 
 /** `1 line`, `3 lines`. */
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `34 MB`, `1.2 GB`: image and layer sizes, where a decimal under 10 MB still says something. */
+export function formatSize(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 || v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}

@@ -20,6 +20,12 @@ export const DEFAULT_MANIFEST: ManifestDraft = {
   command: [],
   args: [],
   caPort: 9000,
+  image: '',
+  containerCommand: [],
+  containerArgs: [],
+  accelerationType: 'Default',
+  webServerMode: true,
+  instanceID: '',
   httpMethods: ['GET', 'POST'],
   httpAuthType: 'anonymous',
 };

@@ -1,4 +1,4 @@
-import { isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
+import { isContainerRuntime, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
 
 /**
  * What a runtime expects in the manifest's name fields: the handler (a Node.js module export, a
@@ -18,10 +18,14 @@ const NODE: RuntimeNaming = { group: 'Node.js', handler: 'index.handler', initia
 const CUSTOM: RuntimeNaming = { group: 'Custom runtime', handler: 'index.handler', initializer: 'index.initializer', preFreeze: 'index.preFreeze', preStop: 'index.preStop' };
 // A Go handler is the executable's name; hooks are the functions registered with fc.Register…Function,
 // and FC only calls one whose field is set, whatever the name says.
+// A container's server serves fixed paths (/invoke, /initialize, /pre-freeze, /pre-stop): FC
+// requires a handler and calls a hook whose field is set, whatever the names say.
+const CONTAINER: RuntimeNaming = { group: 'Custom container', handler: 'index.handler', initializer: 'initialize', preFreeze: 'preFreeze', preStop: 'preStop' };
 const GO: RuntimeNaming = { group: 'Go', handler: 'main', initializer: 'initialize', preFreeze: 'preFreeze', preStop: 'preStop' };
 
 export function namingOf(runtime: string): RuntimeNaming {
   if (runtime === 'go1') return GO;
+  if (isContainerRuntime(runtime)) return CONTAINER;
   return isCustomRuntime(runtime) ? CUSTOM : NODE;
 }
 

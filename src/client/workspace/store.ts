@@ -84,6 +84,14 @@ export const useWorkspace = create<WorkspaceState>()(
       setHttpRequest: (patch) => set((s) => ({ httpRequest: { ...s.httpRequest, ...patch } })),
       markDeployed: (deployed) => set({ deployed }),
     }),
-    { name: 'fnplay-workspace', version: 1 },
+    {
+      name: 'fnplay-workspace',
+      version: 1,
+      // A draft saved before a field existed (the container fields) takes that field's default.
+      merge: (persisted, current) => {
+        const saved = (persisted ?? {}) as Partial<WorkspaceState>;
+        return { ...current, ...saved, manifest: { ...DEFAULT_MANIFEST, ...saved.manifest } };
+      },
+    },
   ),
 );

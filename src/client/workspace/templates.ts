@@ -220,6 +220,103 @@ func main() {
 }
 `;
 
+// custom-container: the function is an image; these files are how to make one, not code fnplay deploys.
+const CONTAINER_README = `# A custom-container function
+
+The function is an OCI image whose HTTP server speaks FC's custom runtime protocol on the
+listening port (9000 here). The files beside this one build such an image; fnplay does not
+deploy them: it runs the image named in the manifest's Image field.
+
+## 1. Build the image
+
+    docker build -t fnplay/app:v1 .
+
+On an Apple Silicon Mac add \`--platform linux/amd64\`: FC (and fnplay) run amd64 images only.
+
+## 2. Get it into fnplay
+
+Either save it as an archive and import it:
+
+    docker save -o app.tar fnplay/app:v1
+
+then **Upload image archive** in the manifest's Container image section (the Image field is
+filled in for you), or from a terminal:
+
+    fnplay image import app.tar --name fnplay/app:v1
+
+Or push it to a registry and put its reference in the Image field
+(\`registry.cn-hangzhou.aliyuncs.com/<namespace>/app:v1\`, \`127.0.0.1:5000/fc/app:v1\`):
+a deploy pulls it.
+
+## 3. Deploy and invoke
+
+Deploy prepares the image (pulls it if needed, then unpacks its layers once): the Image panel
+shows the progress, and the badge at the top says Ready when it is done. Invoke sends the
+payload to POST /invoke.
+
+## What the server must do
+
+- listen on **0.0.0.0**:9000 (or the listening port you set). A server on 127.0.0.1 is not
+  reachable from outside its container: the instance fails with **FunctionNotStarted**.
+- answer POST /invoke (an event function: the payload is the body; the answer is the result),
+- POST /initialize when an Initializer is set, GET /pre-freeze and GET /pre-stop when those
+  hooks are set,
+- for an HTTP function, the client's own method and path.
+
+Empty Command and Args in the manifest run the image's own ENTRYPOINT and CMD.
+`;
+
+const CONTAINER_DOCKERFILE = `FROM node:20-slim
+WORKDIR /app
+COPY server.js .
+# FC sends requests to this port (the manifest's "Listening port")
+EXPOSE 9000
+CMD ["node", "server.js"]
+`;
+
+const CONTAINER_SERVER = `'use strict';
+
+// A custom container's HTTP server: FC's custom runtime protocol on port 9000.
+// It must listen on 0.0.0.0: a server on 127.0.0.1 fails to start with FunctionNotStarted.
+const http = require('http');
+
+const port = Number(process.env.FC_SERVER_PORT || 9000);
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+  });
+}
+
+function answer(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+http.createServer(async (req, res) => {
+  const requestId = req.headers['x-fc-request-id'];
+  const body = await readBody(req);
+  const route = req.method + ' ' + req.url;
+
+  switch (route) {
+    case 'POST /invoke': // an event function: the payload is the body, the answer is the result
+      console.log('invoke', requestId, body);
+      return answer(res, 200, body);
+    case 'POST /initialize': // once per instance, when an Initializer is set
+      console.log('initialize', requestId);
+      return answer(res, 200, 'initialized');
+    case 'GET /pre-freeze': // before the instance is frozen, when a PreFreeze handler is set
+    case 'GET /pre-stop': // before the instance is stopped, when a PreStop handler is set
+      console.log(req.url.slice(1), requestId);
+      return answer(res, 200, 'ok');
+    default: // an HTTP function: the client's own method and path
+      return answer(res, 200, { method: req.method, url: req.url, body, requestId });
+  }
+}).listen(port, '0.0.0.0', () => console.log('listening on 0.0.0.0:' + port));
+`;
+
 export const TEMPLATES: readonly WorkspaceTemplate[] = [
   {
     id: 'nodejs-event',
@@ -264,6 +361,14 @@ export const TEMPLATES: readonly WorkspaceTemplate[] = [
     files: { 'main.go': file(GO_LIFECYCLE) },
     // FC calls a Go hook only when its handler field is set; the name is not looked up.
     manifest: { runtime: 'go1', handler: 'main', functionType: 'event', initializer: 'initialize', preStopHandler: 'preStop' },
+  },
+  {
+    id: 'custom-container',
+    name: 'Custom Container (README + Dockerfile)',
+    runtime: 'custom-container',
+    files: { 'README.md': file(CONTAINER_README), Dockerfile: file(CONTAINER_DOCKERFILE), 'server.js': file(CONTAINER_SERVER) },
+    // The image is the user's: the field stays empty until one is uploaded or named.
+    manifest: { runtime: 'custom-container', handler: 'index.handler', functionType: 'event', caPort: 9000, image: '', containerCommand: [], containerArgs: [], accelerationType: 'Default', webServerMode: true },
   },
 ];
 

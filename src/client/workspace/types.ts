@@ -31,6 +31,15 @@ export interface ManifestDraft {
   command: string[];
   args: string[];
   caPort: number;
+  /** custom-container: the image to run and how (FC's customContainerConfig) */
+  image: string;
+  /** the image's start command and args as words; [] runs the image's own ENTRYPOINT / CMD */
+  containerCommand: string[];
+  containerArgs: string[];
+  accelerationType: 'Default' | 'None';
+  webServerMode: boolean;
+  /** ACR Enterprise Edition's instance id: kept and sent back, nothing else uses it here */
+  instanceID: string;
   httpMethods: HttpMethod[];
   httpAuthType: 'anonymous' | 'function';
 }
