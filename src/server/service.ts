@@ -11,9 +11,9 @@ import { createHttpApp } from './http/app.ts';
 import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
-import { createImagePreparation, type RegistryCredentials } from './resources/image-preparation.ts';
+import { createImagePreparation } from './resources/image-preparation.ts';
 import { createImageGc, DEFAULT_IMAGE_GRACE_MS } from './resources/image-gc.ts';
-import { createImageStore, FC_IMAGE_SIZE_LIMITS } from './images/index.ts';
+import { createImageStore, FC_IMAGE_SIZE_LIMITS, type Credentials } from './images/index.ts';
 import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { openStore } from './store/index.ts';
@@ -39,7 +39,7 @@ export interface FnplayConfig {
   /** Host loopback ports instances may reach at 127.0.0.1:P (a local database); never the service's own. */
   hostPorts?: number[];
   /** Credentials for pulling custom-container images, by registry host; never logged. */
-  registryCredentials?: RegistryCredentials;
+  registryCredentials?: Record<string, Credentials>;
   /** FC's limit on an image's uncompressed size: 3 GB (ACR Personal, Enterprise Basic) unless 10 GB (Enterprise Standard/Advanced) is asked for. */
   imageSizeLimit?: 'standard' | 'enterprise';
   /** Seconds an image no function uses any more keeps its disk (default 600). */
@@ -56,7 +56,7 @@ export async function startFnplay(cfg: FnplayConfig) {
   if (cfg.hostPorts?.includes(cfg.port)) throw new Error(`--host-port cannot name fnplay's own port ${cfg.port}`);
   const forwarders = await startHostPortForwarders(join(cfg.dataDir, 'host-ports'), cfg.hostPorts ?? []);
   const sandbox = createSandbox({ mode: cfg.sandbox ?? 'auto', dataDir: cfg.dataDir, hostPorts: forwarders });
-  const images = createImageStore({ dir: join(cfg.dataDir, 'images'), maxUncompressedBytes: FC_IMAGE_SIZE_LIMITS[cfg.imageSizeLimit ?? 'standard'] });
+  const images = createImageStore({ dir: join(cfg.dataDir, 'images'), maxUncompressedBytes: FC_IMAGE_SIZE_LIMITS[cfg.imageSizeLimit ?? 'standard'], credentials: cfg.registryCredentials });
   const scheduler = createScheduler({
     code, images, bus, hub, sandbox, maxInstances: cfg.maxInstances, idleTtlMs: cfg.idleTtlSec * 1000,
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
@@ -68,7 +68,7 @@ export async function startFnplay(cfg: FnplayConfig) {
     runningDigests: () => scheduler.all().flatMap((i) => (i.rev.fn.imageDigest ? [i.rev.fn.imageDigest] : [])),
   });
   const imagePreparation = createImagePreparation({
-    repo: store.resources, images, hub, credentials: cfg.registryCredentials ?? {},
+    repo: store.resources, images, hub,
     onReady: (service, fn, revision) => {
       onChanged(service, fn, revision);
       // the image it replaced may be unused now: its grace starts

@@ -29,6 +29,8 @@ export interface ImageStoreConfig {
   dir: string;
   /** FC's limit on an image's uncompressed size: FC_IMAGE_SIZE_LIMITS.standard (3 GB) unless given. */
   maxUncompressedBytes?: number;
+  /** Credentials for pulls, by registry host, when a pull names none; never logged. */
+  credentials?: Record<string, Credentials>;
   /** Paths of the tools, found on PATH unless given. */
   skopeo?: string;
   umoci?: string;
@@ -69,6 +71,12 @@ export interface ImageStore {
    * caller goes on to the registry.
    */
   fromDaemon(reference: string): Promise<ImageInfo | null>;
+  /**
+   * The digest of `reference`, fetched if needed: found in the store, else copied from a local
+   * Docker/Podman daemon that has it, else pulled from its registry (`onFetch` is told first).
+   * A failure names both ways to get the image here instead.
+   */
+  obtain(reference: string, onFetch?: () => void): Promise<string>;
   /** The digest a reference (or digest) names here, or null. */
   resolve(referenceOrDigest: string): string | null;
   inspect(referenceOrDigest: string): Promise<ImageInfo>;
@@ -253,8 +261,24 @@ export function createImageStore(config: ImageStoreConfig): ImageStore {
       const source = ref.digest ? `${ref.domain}/${ref.path}@${ref.digest}` : ref.normalized;
       const tlsVerify = opts.tlsVerify ?? !isLoopbackRegistry(ref.domain);
       return withWorkDir('pull-', (work) =>
-        copyIn(work, { source: `docker://${source}`, registry: ref.domain, credentials: opts.credentials, tlsVerify, signal: opts.signal }, [ref.normalized], `pulling ${ref.normalized}`),
+        copyIn(work, { source: `docker://${source}`, registry: ref.domain, credentials: opts.credentials ?? config.credentials?.[ref.domain], tlsVerify, signal: opts.signal }, [ref.normalized], `pulling ${ref.normalized}`),
       );
+    },
+
+    async obtain(reference, onFetch) {
+      const known = resolve(reference);
+      if (known) return known;
+      const ref = parseReference(reference);
+      onFetch?.();
+      // A local daemon that has it is nearer than its registry (`docker build` users).
+      const local = await this.fromDaemon(ref.normalized).catch(() => null);
+      if (local) return local.digest;
+      try {
+        return (await this.pull(ref.normalized)).digest;
+      } catch (err) {
+        const why = err instanceof FcError ? err.message : String(err);
+        throw new FcError('InvalidArgument', `image ${ref.normalized} is not in fnplay's image store and could not be pulled (${why}). Import it instead: docker save ${reference} -o image.tar, then upload it in the playground or run fnplay image import image.tar --name ${reference}`);
+      }
     },
 
     async fromDaemon(reference) {

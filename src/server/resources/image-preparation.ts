@@ -1,10 +1,7 @@
 import { FcError } from '../errors.ts';
-import { parseReference, type Credentials, type ImageStore, type UnpackProgress } from '../images/index.ts';
+import type { ImageStore, UnpackProgress } from '../images/index.ts';
 import type { LiveHub } from '../logs/index.ts';
 import type { FunctionRecord, ResourceRepo } from '../store/index.ts';
-
-/** Registry credentials by registry host (`registry.cn-hangzhou.aliyuncs.com`, `127.0.0.1:5000`). */
-export type RegistryCredentials = Record<string, Credentials>;
 
 /** Progress events at most this often per function: an unpack reports every 200 ms per layer. */
 const PROGRESS_EVERY_MS = 250;
@@ -16,25 +13,8 @@ const PROGRESS_EVERY_MS = 250;
  * per digest into the tree instances share (umoci). Preparing → Ready, or Failed with the reason;
  * progress is pushed live. Keyed by revision: a newer update's preparation wins.
  */
-export function createImagePreparation(deps: { repo: ResourceRepo; images: ImageStore; hub: LiveHub; credentials: RegistryCredentials; onReady: (serviceName: string, functionName: string, revision: number) => void }) {
+export function createImagePreparation(deps: { repo: ResourceRepo; images: ImageStore; hub: LiveHub; onReady: (serviceName: string, functionName: string, revision: number) => void }) {
   const { repo, images, hub } = deps;
-
-  async function digestFor(reference: string, onPull: () => void): Promise<string> {
-    const known = images.resolve(reference);
-    if (known) return known;
-    const ref = parseReference(reference);
-    onPull();
-    // A local Docker or Podman daemon that has it is nearer than its registry (`docker build` users).
-    const local = await images.fromDaemon(ref.normalized).catch(() => null);
-    if (local) return local.digest;
-    try {
-      return (await images.pull(ref.normalized, { credentials: deps.credentials[ref.domain] })).digest;
-    } catch (err) {
-      // Nothing else names the image: say both ways to get it here.
-      const why = err instanceof FcError ? err.message : String(err);
-      throw new FcError('InvalidArgument', `image ${ref.normalized} is not in fnplay's image store and could not be pulled (${why}). Import it instead: docker save ${reference} -o image.tar, then upload it in the playground or run fnplay image import image.tar --name ${reference}`);
-    }
-  }
 
   return {
     prepare(fn: FunctionRecord) {
@@ -52,7 +32,7 @@ export function createImagePreparation(deps: { repo: ResourceRepo; images: Image
       };
       void (async () => {
         // 1. the digest: found in the store, or pulled from the registry
-        const digest = await digestFor(ccc.image, () => publish('Preparing', null, { phase: 'pulling' }));
+        const digest = await images.obtain(ccc.image, () => publish('Preparing', null, { phase: 'pulling' }));
         repo.setImageDigest(serviceName, functionName, revision, digest);
         // 2. the shared root filesystem; with accelerationType None every cold start unpacks for itself
         if (ccc.accelerationType !== 'None') await images.unpack(digest, onUnpack);

@@ -70,11 +70,9 @@ export async function rootFor(rev: FunctionRevision, o: { images: ImageStore; sa
   if (!o.sandboxed) {
     throw new FcError('FunctionNotStarted', "custom-container functions run only in fnplay's sandbox (bubblewrap, socat), which is not available here: see the notice at the top of the page or fnplay's start output");
   }
-  const digest = rev.fn.imageDigest ?? o.images.resolve(ccc.image);
-  if (!digest) {
-    const failed = rev.fn.acceleration.status === 'Failed';
-    throw new FcError('CodeNotReady', failed ? `the function's image cannot be used: ${rev.fn.acceleration.reason ?? ''}` : `the function's image ${ccc.image} is still being pulled; invoke again once accelerationInfo.status is Ready`);
-  }
+  // Not known yet (its preparation is still pulling it): this start fetches the original image
+  // itself, as FC pulls the original while the accelerated copy is made (seed 000 §5.6).
+  const digest = rev.fn.imageDigest ?? (await o.images.obtain(ccc.image));
   const image = await o.images.inspect(digest);
   const accelerated = ccc.accelerationType !== 'None' && o.writableLayers ? o.images.rootfsDir(digest) : null;
   let dir = accelerated;

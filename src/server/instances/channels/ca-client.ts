@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import type { CaAddress } from '../sandbox/index.ts';
 import { ResponseTooLarge, type CaResponse, type InstanceChannel } from './types.ts';
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
 /** Errors that mean the request never reached a live server: safe to send again on a fresh connection. */
 function isStaleSocket(err: unknown): boolean {
   const code = (err as { code?: string }).code;
@@ -44,7 +46,9 @@ export function createCaClient(address: CaAddress, connections: number): Instanc
 
   return {
     async request(method: string, path: string, headers: Record<string, string>, body: Buffer | Readable | null, opts: { maxBody: number; signal?: AbortSignal }): Promise<CaResponse> {
-      const retryable = freshAfterThaw && !(body && typeof (body as Readable).pipe === 'function');
+      // FC sends an idempotent request again when the server's keep-alive connection fails under it
+      // (EOF, reset: seed 000 §7.4.4); a POST fails instead, as there.
+      const retryable = (freshAfterThaw || IDEMPOTENT.has(method.toUpperCase())) && !(body && typeof (body as Readable).pipe === 'function');
       freshAfterThaw = false;
       try {
         return await once(method, path, headers, body, opts.maxBody, opts.signal);
