@@ -33,7 +33,7 @@ export function ImagePanel(props: { reference: string }) {
   const deployedAsContainer = acceleration.runtime === null || isContainerRuntime(acceleration.runtime);
 
   return (
-    <section aria-label="Image" className="image-panel">
+    <section aria-label="Image details" className="image-panel">
       <h3 className="img-heading">Image</h3>
       {props.reference.trim() === '' ? (
         <p className="hint">Name an image above, or upload an image archive.</p>

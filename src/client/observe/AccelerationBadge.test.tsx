@@ -81,4 +81,18 @@ describe('AccelerationBadge', () => {
     act(() => useWorkspace.getState().setManifest({ functionName: 'renamed' }));
     await waitFor(() => expect(badge()).toHaveTextContent('Not deployed'));
   });
+
+  it("says how far a container image's preparation is beside the badge, and all of it in the title", async () => {
+    server.use(http.get('/api/functions/playground/hello', () => HttpResponse.json(makeFunctionView({ runtime: 'custom-container', accelerationInfo: { status: 'Preparing' } }))));
+    renderWithQuery(<AccelerationBadge />);
+    await waitFor(() => expect(badge()).toHaveTextContent(/^Preparing$/));
+    const event = (progress: { phase: 'pulling' | 'unpacking'; layersDone?: number; layers?: number; bytesDone?: number; bytes?: number }) =>
+      act(() => useLive.getState().apply({ type: 'acceleration', serviceName: 'playground', functionName: 'hello', codeChecksum: '123', status: 'Preparing', reason: null, progress }));
+    event({ phase: 'pulling' });
+    expect(screen.getByText('pulling')).toBeVisible();
+    event({ phase: 'unpacking', layersDone: 2, layers: 5, bytesDone: 10 * 1024 * 1024, bytes: 40 * 1024 * 1024 });
+    expect(screen.getByText('layer 3/5')).toBeVisible();
+    expect(badge().parentElement).toHaveAttribute('title', expect.stringMatching(/^Image acceleration: preparing\..*Unpacking layer 3 of 5 · 10 MB of 40 MB$/));
+    expect(badge()).toHaveTextContent(/^Preparing$/);
+  });
 });
