@@ -19,6 +19,8 @@ export function TemplatePicker() {
     if (!template) return;
     const ws = useWorkspace.getState();
     ws.load(templateLoad(template, ws.manifest));
+    // a template that explains itself opens on its explanation
+    if (template.files['README.md']) useWorkspace.getState().setOpenFile('README.md');
   };
 
   return (
