@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { startFnplay } from './service.ts';
 import type { SandboxMode } from './instances/index.ts';
 import { ensureUiBundle } from './ui-build.ts';
+import { runImageCommand } from './cli-image.ts';
 
 const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]`;
 
@@ -39,6 +40,11 @@ function loadKeys(dataDir: string) {
 }
 
 async function main() {
+  // `fnplay image …` talks to a running service instead of starting one
+  if (process.argv[2] === 'image') {
+    process.exitCode = await runImageCommand(process.argv.slice(3));
+    return;
+  }
   let args;
   try {
     args = parseArgs({
