@@ -8,7 +8,8 @@ import type { SandboxMode } from './instances/index.ts';
 import { ensureUiBundle } from './ui-build.ts';
 import { runImageCommand } from './cli-image.ts';
 
-const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]`;
+const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]
+       fnplay image import FILE [--name REF] [--endpoint URL] [--data-dir ~/.fnplay]`;
 
 function fail(msg: string): never {
   console.error(`fnplay: ${msg}\n${USAGE}`);
