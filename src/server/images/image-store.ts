@@ -1,6 +1,6 @@
-// Images by digest: copied in with skopeo (import of an archive or layout, pull from a registry),
-// named by normalized references, unpacked once per digest with umoci into a root filesystem
-// that instances run (SPEC §4 Custom container, §6). Layout under `dir`:
+// Images by digest: copied in with skopeo (import of an archive or layout, pull from a registry,
+// copy from a local Docker or Podman daemon), named by normalized references, unpacked once per
+// digest with umoci into a root filesystem that instances run (SPEC §4 Custom container, §6). Layout under `dir`:
 //   layout/           one OCI image layout: blobs/ shared by all images, index.json naming them
 //   sizes/            uncompressed size of each layer, counted once
 //   rootfs/<hex>/     an unpacked root filesystem; it exists only once complete
