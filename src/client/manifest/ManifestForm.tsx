@@ -114,7 +114,7 @@ export function ManifestForm() {
                 <SelectField field="customContainerConfig.accelerationType" value={m.accelerationType} options={ACCELERATION_TYPES} onChange={(accelerationType) => setManifest({ accelerationType })} />
               </div>
               <div className="field-row">
-                <CheckboxField field="customContainerConfig.webServerMode" value={m.webServerMode} hint="The image runs an HTTP server (FC's only mode for custom containers here)" onChange={(webServerMode) => setManifest({ webServerMode })} />
+                <CheckboxField field="customContainerConfig.webServerMode" value={m.webServerMode} hint="On: the image runs an HTTP server on the listening port. Off: no server; each event runs the container once, the payload in FC_CUSTOM_CONTAINER_EVENT, exit 0 is success (instance concurrency 1)" onChange={(webServerMode) => setManifest({ webServerMode })} />
                 <TextField field="customContainerConfig.instanceID" value={m.instanceID} placeholder="cri-… (ACR Enterprise only)" onChange={(instanceID) => setManifest({ instanceID })} />
               </div>
               <ImagePanel reference={m.image} />
