@@ -24,7 +24,7 @@ describe.skipIf(missing.length > 0)(`custom containers${missing.length ? ` (skip
     images = await buildContainerTestImages(dir);
     registry = await startRegistry();
     for (const tag of Object.values(images.tags)) await pushImage(images.layout, tag, ref(tag));
-    svc = await startTestService({ startDeadlineSec: 5 });
+    svc = await startTestService({ startDeadlineSec: 8 });
     api = playground(svc);
     await svc.client.createService('cc');
   }, 240_000);
@@ -61,6 +61,9 @@ describe.skipIf(missing.length > 0)(`custom containers${missing.length ? ` (skip
     // Nothing of the host: its files are not there, the image's are.
     expect((await op('probe', { op: 'ls', Path: '/' })).names).not.toContain('work');
     expect((await op('probe', { op: 'read', Path: '/etc/passwd' })).data).toContain('app:x:1000');
+    // As Docker does: localhost resolves, the host name is the instance's.
+    expect((await op('probe', { op: 'read', Path: '/etc/hosts' })).data).toMatch(/^127\.0\.0\.1\s+localhost$/m);
+    expect((await op('probe', { op: 'read', Path: '/etc/hostname' })).data).toBe('fc-instance\n');
   }, 90_000);
 
   it('round-trips customContainerConfig through getFunction and updateFunction, FC style', async () => {
@@ -328,9 +331,10 @@ describe.skipIf(missing.length > 0)('custom-container images over time', () => {
       await new Promise((r) => setTimeout(r, 1000));
       expect(svc.images.rootfsDir(digest)).not.toBeNull();
       await svc.client.deleteFunction('cc', 'b');
-      await until(() => svc.images.resolve(ref(images.tags.probe)) === null, 'the image removed', 20_000);
+      // names, tree and blobs all go (the blobs last)
+      await until(async () => (await svc.images.diskUsage()).totalBytes === 0, 'the image removed', 20_000);
+      expect(svc.images.resolve(ref(images.tags.probe))).toBeNull();
       expect(svc.images.rootfsDir(digest)).toBeNull();
-      expect((await svc.images.diskUsage()).totalBytes).toBe(0);
     } finally {
       await svc.close();
     }
@@ -395,6 +399,37 @@ describe.skipIf(missing.length > 0)('custom-container images over time', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it("pulls from a registry that needs credentials with the service's, and never says the password", async () => {
+    const secured = await startRegistry({ auth: true });
+    try {
+      const image = `${secured.host}/fc/probe:v1`;
+      await pushImage(images.layout, images.tags.probe, image, secured.credentials!);
+      const without = await startTestService();
+      try {
+        await without.client.createService('cc');
+        await create(without, 'locked', image);
+        await until(async () => (await without.client.getFunction('cc', 'locked')).data.accelerationInfo.status === 'Failed', 'Failed', 60_000);
+        expect((await without.client.getFunction('cc', 'locked')).data.accelerationInfo.reason).toMatch(/credentials|unauthorized|authentication/i);
+      } finally {
+        await without.close();
+      }
+      const svc = await startTestService({ registryCredentials: { [secured.host]: secured.credentials! } });
+      try {
+        await svc.client.createService('cc');
+        await create(svc, 'unlocked', image);
+        await readyIn(svc, 'unlocked');
+        const r = await invoke(svc, 'cc', 'unlocked', 'let in');
+        expect(r.ok && Buffer.from(r.data).toString()).toBe('let in');
+        const logs = JSON.stringify((await playground(svc)('/logs?service=cc')).body);
+        expect(logs).not.toContain(secured.credentials!.password);
+      } finally {
+        await svc.close();
+      }
+    } finally {
+      await secured.stop();
+    }
+  }, 120_000);
 
   it('refuses to run a container without the sandbox, saying why', async () => {
     const svc = await startTestService({ sandbox: 'off' });

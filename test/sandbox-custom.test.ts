@@ -28,7 +28,7 @@ const bootstrap = exec('#!/bin/bash\nexec node /code/server.js\n');
 
 let svc: TestService;
 beforeAll(async () => {
-  svc = await startTestService({ startDeadlineSec: 4 });
+  svc = await startTestService({ startDeadlineSec: 8 });
   await svc.client.createService('cr');
   expect(svc.sandbox.kind).toBe('bwrap');
 });

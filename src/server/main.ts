@@ -9,6 +9,10 @@ import { ensureUiBundle } from './ui-build.ts';
 import { runImageCommand } from './cli-image.ts';
 
 const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]
+              [--image-size-limit standard|enterprise] [--image-grace 600] [--registry-credentials HOST=USER:PASSWORD]…
+         --image-size-limit: FC's limit on an image's uncompressed size, standard 3 GB (ACR Personal, Enterprise Basic) or enterprise 10 GB (ACR Enterprise Standard, Advanced)
+         --image-grace: seconds an image no function uses any more keeps its disk
+         --registry-credentials: for pulls from HOST; FNPLAY_REGISTRY_CREDENTIALS (same form, comma-separated) keeps them out of the process list
        fnplay image import FILE [--name REF] [--endpoint URL] [--data-dir ~/.fnplay]`;
 
 function fail(msg: string): never {
@@ -58,6 +62,9 @@ async function main() {
         'no-freeze': { type: 'boolean', default: false },
         sandbox: { type: 'string', default: 'auto' },
         'host-port': { type: 'string', multiple: true, default: [] },
+        'image-size-limit': { type: 'string', default: 'standard' },
+        'image-grace': { type: 'string' },
+        'registry-credentials': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -79,6 +86,9 @@ async function main() {
     return n;
   });
   if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
+  const imageSizeLimit = args['image-size-limit'] as 'standard' | 'enterprise';
+  if (!['standard', 'enterprise'].includes(imageSizeLimit)) fail(`--image-size-limit must be standard (3 GB) or enterprise (10 GB), got '${args['image-size-limit']}'`);
+  const registryCredentials = parseRegistryCredentials([...(process.env.FNPLAY_REGISTRY_CREDENTIALS ?? '').split(',').filter(Boolean), ...(args['registry-credentials'] ?? [])]);
   const dataDir = resolve(args['data-dir']!);
   mkdirSync(dataDir, { recursive: true });
   const keys = loadKeys(dataDir);
@@ -108,12 +118,27 @@ async function main() {
     freeze: !args['no-freeze'],
     sandbox,
     hostPorts,
+    imageSizeLimit,
+    imageGraceSec: intFlag(args['image-grace'], 'image-grace', 600, 0),
+    registryCredentials,
   });
   if (stopSignal) return stop(fnplay, stopSignal);
   for (const notice of fnplay.sandbox.notices) console.log(`fnplay: ${notice}`);
+  console.log(`fnplay: custom-container images up to ${imageSizeLimit === 'enterprise' ? '10 GB' : '3 GB'} uncompressed (--image-size-limit ${imageSizeLimit}: FC's limit for ${imageSizeLimit === 'enterprise' ? 'ACR Enterprise Edition Standard and Advanced' : 'ACR Personal Edition and Enterprise Edition Basic'})`);
   if (fnplay.sandbox.kind === 'bwrap') console.log(`fnplay: one sandbox per instance (bubblewrap; cgroup ${fnplay.sandbox.cgroup}; network ${fnplay.sandbox.network})`);
   console.log(`fnplay listening on ${fnplay.url}`);
   console.log(`FC 2.0 endpoint ${fnplay.url} · accountId ${keys.accountId} · accessKeyID ${keys.accessKeyId}${keys.generated ? ` · accessKeySecret ${keys.accessKeySecret} (generated, kept in ${dataDir}/credentials.json)` : ''}`);
+}
+
+/** `HOST=USER:PASSWORD` entries by registry host; a malformed one is refused without echoing its password. */
+function parseRegistryCredentials(entries: string[]): Record<string, { username: string; password: string }> {
+  const out: Record<string, { username: string; password: string }> = {};
+  for (const e of entries) {
+    const m = /^([^=\s]+)=([^:]+):(.+)$/s.exec(e.trim());
+    if (!m) fail(`registry credentials take the form HOST=USER:PASSWORD (got one for '${e.split('=')[0]}' that does not)`);
+    out[m[1]] = { username: m[2], password: m[3] };
+  }
+  return out;
 }
 
 function stop(fnplay: { close(): Promise<void> }, sig: string) {

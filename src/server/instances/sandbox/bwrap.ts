@@ -21,6 +21,8 @@ export interface BwrapContext {
   /** slirp4netns binary, when outbound network can be given. */
   slirp: string | null;
   resolvConf: string;
+  /** Directory holding the hosts and hostname files every container gets, as Docker writes them. */
+  containerEtc: string;
   /** For container roots (root-mount.ts, outside-relay.ts). */
   unshare: string;
   nsenter: string;
@@ -35,7 +37,7 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
   const blockFd = network || ctx.launchers ? 4 : null;
   const plan: BwrapPlan = {
     spec, runDir, system: ctx.system, initScript: ctx.initScript, hostPorts: ctx.hostPorts,
-    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd, rootMount: rootMountIn(runDir),
+    resolvConf: network ? ctx.resolvConf : null, infoFd: 3, blockFd, rootMount: rootMountIn(runDir), containerEtc: ctx.containerEtc,
   };
   // A container's root is mounted (overlay) by a wrapper that then runs bwrap (root-mount.ts).
   const argv = spec.root ? rootMountCommand(ctx.unshare, spec.root, runDir, ctx.overlay, [ctx.bwrap, ...bwrapArgs(plan)]) : [ctx.bwrap, ...bwrapArgs(plan)];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { launchInBwrap, type BwrapContext } from './bwrap.ts';
 import { findCgroupRoot } from './cgroup.ts';
 import { createLauncherPool } from './launchers.ts';
-import { compatLinks, IN_SANDBOX, nodeInSandbox, SANDBOX_PATH, systemMounts } from './layout.ts';
+import { compatLinks, CONTAINER_HOSTNAME, IN_SANDBOX, nodeInSandbox, SANDBOX_PATH, systemMounts } from './layout.ts';
 import { launchUnsandboxed } from './unsandboxed.ts';
 import { probeOverlay } from './root-mount.ts';
 import type { InstanceView, Sandbox, SandboxStatus } from './types.ts';
@@ -92,6 +92,13 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
   const node = nodeInSandbox();
   const resolvConf = join(opts.dataDir, 'resolv.conf');
   if (!problem) writeFileSync(resolvConf, '# slirp4netns built-in DNS\nnameserver 10.0.2.3\n');
+  // What Docker writes into every container: images rarely carry these, and `localhost` must resolve.
+  const containerEtc = join(opts.dataDir, 'container-etc');
+  if (!problem) {
+    mkdirSync(containerEtc, { recursive: true });
+    writeFileSync(join(containerEtc, 'hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${CONTAINER_HOSTNAME}\n`);
+    writeFileSync(join(containerEtc, 'hostname'), `${CONTAINER_HOSTNAME}\n`);
+  }
   const ctx: BwrapContext = {
     bwrap: which('bwrap') ?? 'bwrap',
     system: [
@@ -104,6 +111,7 @@ export function createSandbox(opts: { mode: SandboxMode; dataDir: string; hostPo
     launchers,
     slirp,
     resolvConf,
+    containerEtc,
     unshare,
     nsenter: which('nsenter') ?? '/usr/bin/nsenter',
     overlay: !overlayProblem,

@@ -44,8 +44,9 @@ if [ -n "$relay" ]; then
       exit $?
     fi
     tries=$((tries + 1))
-    # After ~1 s, say once why a server that does listen is not reached.
-    if [ -z "$hinted" ] && [ $tries -gt 400 ] && (exec 3<>/dev/tcp/127.0.0.1/"$relay") 2>/dev/null; then
+    # After ~0.1 s, say once why a server that does listen is not reached (127.0.0.2 is asked again:
+    # a server on 0.0.0.0 that began listening between the two attempts must not count).
+    if [ -z "$hinted" ] && [ $tries -gt 50 ] && (exec 3<>/dev/tcp/127.0.0.1/"$relay") 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.2/"$relay") 2>/dev/null; then
       echo "fnplay: the server listens on 127.0.0.1:$relay only; FC reaches the CAPort on 0.0.0.0:$relay" >&2
       hinted=1
     fi

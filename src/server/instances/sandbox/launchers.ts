@@ -29,7 +29,8 @@ export function createLauncherPool(cgroups: CgroupRoot) {
 
   function make(): Launcher {
     const cgroup = cgroups.create(`sb-${randomUUID()}`);
-    const child = spawn('/bin/bash', ['-c', LAUNCHER, 'fnplay-launcher', String(cgroup.procsFiles.length), ...cgroup.procsFiles], {
+    // --norc: bash reads ~/.bashrc even non-interactive when its stdin is a socket (Node's pipes are).
+    const child = spawn('/bin/bash', ['--norc', '-c', LAUNCHER, 'fnplay-launcher', String(cgroup.procsFiles.length), ...cgroup.procsFiles], {
       env: {}, detached: true, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     });
     child.on('error', () => {}); // reported through the exit, where the instance watches it

@@ -63,4 +63,17 @@ describe('systemMounts', () => {
     if (existsSync('/etc/shadow')) expect(pairsOf(a, '--ro-bind')).toContainEqual(['/dev/null', '/etc/shadow']);
     if (existsSync('/etc/ssh')) expect(pairsOf(a, '--tmpfs').map(([d]) => d)).toContain('/etc/ssh');
   });
+
+  it("runs a container's root as the whole file system: no host dirs, no /code, the image's user and dir, the command itself", () => {
+    const root = { dir: '/data/images/rootfs/abc', shared: true, uid: 1000, gid: 1000, workingDir: '/app' };
+    const a = bwrapArgs(plan({ command: '/app/server', args: ['--x'], env: { IMAGE_VAR: 'x' }, listen: { kind: 'tcp', port: 9000 }, root }, { rootMount: '/data/run/abc/root', containerEtc: '/data/container-etc' }));
+    expect(pairsOf(a, '--bind')).toEqual([['/data/run/abc/root', '/']]);
+    expect(pairsOf(a, '--ro-bind')).toEqual([['/data/container-etc/hosts', '/etc/hosts'], ['/data/container-etc/hostname', '/etc/hostname']]);
+    expect(a).not.toContain('/usr');
+    expect(a).not.toContain('/code');
+    expect(a).not.toContain(INIT_IN_SANDBOX);
+    expect(pairsOf(a, '--uid')[0][0]).toBe('1000');
+    expect(pairsOf(a, '--chdir')[0][0]).toBe('/app');
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['/app/server', '--x']);
+  });
 });

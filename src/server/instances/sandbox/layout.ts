@@ -7,6 +7,9 @@ import type { LaunchSpec, RootSpec } from './types.ts';
 // 512 MB /tmp, /opt for layers, the host's system directories read-only so its toolchains serve as
 // FC's built-in ones, and nothing else of the host.
 
+/** Every instance's host name (uts namespace). */
+export const CONTAINER_HOSTNAME = 'fc-instance';
+
 /** Where things are inside every sandbox. */
 export const IN_SANDBOX = {
   code: '/code',
@@ -85,6 +88,8 @@ export interface BwrapPlan {
   hostPorts: { dir: string; ports: number[] } | null;
   /** Where root-mount.ts mounts a container's root before bwrap starts (`spec.root` only). */
   rootMount?: string;
+  /** Host directory with the `hosts` and `hostname` files a container gets (`spec.root` only). */
+  containerEtc?: string;
 }
 
 /** instance-init.sh's place inside: it fronts servers on a TCP port and forwards host ports. */
@@ -138,7 +143,7 @@ function rootBwrapArgs(plan: BwrapPlan, root: RootSpec): string[] {
   const a: string[] = [
     '--unshare-user', '--uid', String(root.uid), '--gid', String(root.gid),
     '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
-    '--die-with-parent', '--hostname', 'fc-instance',
+    '--die-with-parent', '--hostname', CONTAINER_HOSTNAME,
     '--info-fd', String(plan.infoFd),
     ...(plan.blockFd !== null ? ['--block-fd', String(plan.blockFd)] : []),
     '--bind', plan.rootMount!, '/',
@@ -146,6 +151,7 @@ function rootBwrapArgs(plan: BwrapPlan, root: RootSpec): string[] {
     '--size', String(512 * 1024 * 1024), '--perms', '1777', '--tmpfs', IN_SANDBOX.tmp,
   ];
   if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
+  if (plan.containerEtc) a.push('--ro-bind', `${plan.containerEtc}/hosts`, '/etc/hosts', '--ro-bind', `${plan.containerEtc}/hostname`, '/etc/hostname');
   a.push('--chdir', root.workingDir || '/', '--clearenv');
   for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
   a.push('--', spec.command, ...spec.args);

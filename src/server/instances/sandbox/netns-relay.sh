@@ -19,7 +19,7 @@ tries=0
 hinted=
 until (exec 3<>/dev/tcp/127.0.0.2/"$port") 2>/dev/null; do
   tries=$((tries + 1))
-  if [ -z "$hinted" ] && [ $tries -gt 400 ] && (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+  if [ -z "$hinted" ] && [ $tries -gt 50 ] && (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.2/"$port") 2>/dev/null; then
     echo "fnplay: the server listens on 127.0.0.1:$port only; FC reaches the CAPort on 0.0.0.0:$port" >&2
     hinted=1
   fi
