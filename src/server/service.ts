@@ -95,6 +95,12 @@ export async function startFnplay(cfg: FnplayConfig) {
   });
   // Invocations may last up to 24 h: no request timeout on our side either.
   server.setTimeout?.(0);
+  // Idle keep-alive connections are closed by the client first: Node's own agent (axios, the SDK)
+  // drops idle sockets after 5 s, the same as Node's server default, and a request sent on a
+  // socket the server closes at that moment fails with ECONNRESET. 65 s as load balancers use.
+  const httpServer = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => resolve());

@@ -102,22 +102,51 @@ export function header(c: Context, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+/**
+ * How much of a refused body is read and dropped so that the client, still sending, gets the 400
+ * instead of a reset connection (clients write the whole body before they read the answer).
+ */
+const DISCARD_LIMIT = 512 * 1024 * 1024;
+const DISCARD_MS = 20_000;
+
 export async function rawBody(c: Context, max: number, what: string): Promise<Buffer> {
-  const len = Number(header(c, 'content-length') ?? 0);
-  if (len > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
+  const tooLarge = () => new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
   // Under @hono/node-server, reading the Node request itself skips building a web Request and
   // its ReadableStream, which cost a quarter of a warm invocation's own time.
   const incoming = (c.env as NodeEnv)?.incoming;
   const stream = incoming ?? c.req.raw.body;
+  const len = Number(header(c, 'content-length') ?? 0);
+  if (len > max) {
+    if (stream && len <= max + DISCARD_LIMIT) await discard(stream as unknown as AsyncIterable<Uint8Array>, DISCARD_LIMIT);
+    throw tooLarge();
+  }
   if (!stream) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > max) throw new FcError('InvalidArgument', `${what} size exceeds maximum allowed size (${max} bytes)`);
-    chunks.push(Buffer.from(chunk));
+  const it = (stream as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    size += r.value.length;
+    if (size > max) {
+      await discard({ [Symbol.asyncIterator]: () => it }, DISCARD_LIMIT);
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(r.value));
   }
   return Buffer.concat(chunks);
+}
+
+/** Reads and drops up to `limit` bytes, for at most DISCARD_MS; nothing is kept. */
+async function discard(stream: AsyncIterable<Uint8Array>, limit: number) {
+  let dropped = 0;
+  const deadline = Date.now() + DISCARD_MS;
+  try {
+    for await (const chunk of stream) {
+      dropped += chunk.length;
+      if (dropped > limit || Date.now() > deadline) break;
+    }
+  } catch {
+    // the client went away: nothing to answer
+  }
 }
 
 export function replyJson(c: Context, body: unknown, status = 200, etag?: string) {
