@@ -98,6 +98,8 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     createService,
     deploy,
     instances,
+    /** Imports an image archive or layout into the service's image store, named `name` (no HTTP route does yet). */
+    importImage: svc.importImage,
     async close() {
       open.delete(handle);
       await svc.close();

@@ -8,6 +8,7 @@ import { logFlood } from './log-flood.ts';
 import { asyncQueue } from './async-queue.ts';
 import { ui } from './ui.ts';
 import { goRuntime } from './go.ts';
+import { container } from './container.ts';
 
-/** The scenarios of issue 4, then the log flood of issue 8 and the go1 runtime, in the order they run. */
-export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime];
+/** The scenarios of issue 4, then the log flood of issue 8, the go1 runtime and custom containers, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime, container];
