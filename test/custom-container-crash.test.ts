@@ -31,7 +31,7 @@ function umociUnpacksIn(dataDir: string): number[] {
 }
 
 function startService(dataDir: string) {
-  const env = { ...process.env, FNPLAY_SKIP_UI_BUILD: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FNPLAY_SKIP_UI_BUILD: '1' };
   delete env.FNPLAY_ACCESS_KEY_ID;
   delete env.FNPLAY_ACCESS_KEY_SECRET;
   const child = spawn(process.execPath, ['bin/fnplay.js', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -98,6 +98,7 @@ export function makeImage(patch: Partial<ImageSummary> = {}): ImageSummary {
     os: 'linux',
     architecture: 'amd64',
     variant: null,
+    labels: {},
     entrypoint: ['/server'],
     cmd: null,
     env: ['PATH=/'],

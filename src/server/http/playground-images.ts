@@ -189,13 +189,7 @@ function usersByDigest(deps: HttpDeps): Map<string, User[]> {
 function summarize(deps: HttpDeps, infos: ImageInfo[], disk: { digest: string; rootfsBytes: number | null }[]): ImageSummary[] {
   const rootfs = new Map(disk.map((d) => [d.digest, d.rootfsBytes]));
   const users = usersByDigest(deps);
-  return infos.map((i) => ({
-    digest: i.digest, references: i.references, os: i.os, architecture: i.architecture, variant: i.variant,
-    entrypoint: i.entrypoint, cmd: i.cmd, env: i.env, workingDir: i.workingDir, user: i.user, exposedPorts: i.exposedPorts,
-    created: i.created, layers: i.layers, size: i.size, uncompressedSize: i.uncompressedSize, problem: i.problem,
-    rootfsBytes: rootfs.get(i.digest) ?? null,
-    usedBy: users.get(i.digest) ?? [],
-  }));
+  return infos.map((i) => ({ ...i, rootfsBytes: rootfs.get(i.digest) ?? null, usedBy: users.get(i.digest) ?? [] }));
 }
 
 /** A user's input, short enough to quote in a message. */

@@ -1,39 +1,10 @@
 // What fnplay knows of a stored image (what `docker inspect` shows that FC uses), and whether FC
 // would run it: linux/amd64 only, and no bigger uncompressed than the limit (seed 000 §5.1).
+import type { ImageInfo } from '../../shared/images-api.ts';
 import type { OciConfig, OciManifest } from './oci-layout.ts';
 
-export interface ImageLayer {
-  digest: string;
-  mediaType: string;
-  /** Bytes as stored (compressed). */
-  size: number;
-  uncompressedSize: number;
-}
-
-export interface ImageInfo {
-  /** The manifest's digest in this store: what root filesystems are keyed by. */
-  digest: string;
-  /** Normalized references that name this digest here (none for one a newer import displaced). */
-  references: string[];
-  os: string;
-  architecture: string;
-  variant: string | null;
-  entrypoint: string[] | null;
-  cmd: string[] | null;
-  env: string[];
-  workingDir: string;
-  /** As the image says (`name`, `uid`, `uid:gid`); empty means root, FC's default too. */
-  user: string;
-  exposedPorts: string[];
-  labels: Record<string, string>;
-  created: string | null;
-  layers: ImageLayer[];
-  /** Sum of the layers as stored. */
-  size: number;
-  uncompressedSize: number;
-  /** Why FC would not run this image (wrong platform, too big), with the advice; null if it would. */
-  problem: string | null;
-}
+// The shapes are shared with the playground (src/shared/images-api.ts).
+export type { ImageInfo, ImageLayer } from '../../shared/images-api.ts';
 
 /** FC's limits on an image's uncompressed size (seed 000 §5.1). */
 export const FC_IMAGE_SIZE_LIMITS = {
