@@ -17,7 +17,7 @@ import { playground, startTestService, TEST_KEYS, type TestService } from './hel
 const missing = missingImageTools({ registry: true });
 
 const SUMMARY_KEYS = [
-  'architecture', 'cmd', 'created', 'digest', 'entrypoint', 'env', 'exposedPorts', 'layers', 'os', 'problem', 'references',
+  'architecture', 'cmd', 'created', 'digest', 'entrypoint', 'env', 'exposedPorts', 'labels', 'layers', 'os', 'problem', 'references',
   'rootfsBytes', 'size', 'uncompressedSize', 'usedBy', 'user', 'variant', 'workingDir',
 ].sort();
 
