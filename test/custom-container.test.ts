@@ -314,7 +314,12 @@ describe.skipIf(missing.length > 0)('custom-container images over time', () => {
 
   const create = (svc: TestService, functionName: string, image: string) =>
     svc.client.createFunction('cc', { functionName, runtime: 'custom-container', handler: 'x', customContainerConfig: { image } });
-  const readyIn = (svc: TestService, fn: string) => until(async () => (await svc.client.getFunction('cc', fn)).data.accelerationInfo.status === 'Ready', `${fn} Ready`, 60_000);
+  const readyIn = (svc: TestService, fn: string) =>
+    until(async () => {
+      const a = (await svc.client.getFunction('cc', fn)).data.accelerationInfo;
+      if (a.status === 'Failed') throw new Error(`${fn} failed to prepare: ${a.reason}`);
+      return a.status === 'Ready';
+    }, `${fn} Ready`, 60_000);
 
   it('frees an image after its grace once the last function using it is deleted, not before', async () => {
     const svc = await startTestService({ imageGraceSec: 0.3 });

@@ -136,6 +136,7 @@ export async function startFnplay(cfg: FnplayConfig) {
         });
         await scheduler.close();
         imageGc.close();
+        images.close();
         sandbox.close();
         await forwarders.close();
         store.close();

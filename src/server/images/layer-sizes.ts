@@ -2,7 +2,8 @@
 // not carry: counted once by decompressing the blob (gzip's trailer holds the size only modulo
 // 4 GiB, exactly where the limit matters), then kept in `<store>/sizes/` beside the layout.
 import { createReadStream, mkdirSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -33,9 +34,12 @@ export function createLayerSizes(dir: string): LayerSizes {
       },
     });
     await pipeline(createReadStream(blobPath), decompress, counter);
-    const tmp = `${cachePath(layer.digest)}.${process.pid}.tmp`;
-    await writeFile(tmp, String(total));
-    await rename(tmp, cachePath(layer.digest));
+    // The file is only a cache: a store that loses a race to write it (another store on this dir,
+    // its trash sweep) still has the count.
+    const tmp = `${cachePath(layer.digest)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, String(total))
+      .then(() => rename(tmp, cachePath(layer.digest)))
+      .catch(() => unlink(tmp).catch(() => {}));
     return total;
   }
 
