@@ -1,18 +1,19 @@
 import { useState } from 'react';
-import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
+import { groupOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts';
 
-const GROUPS = [
-  { label: 'Node.js', match: (runtime: string) => runtime.startsWith('nodejs') },
-  { label: 'Custom Runtime', match: isCustomRuntime },
-  { label: 'Go', match: (runtime: string) => runtime === 'go1' },
-  { label: 'Custom Container', match: isContainerRuntime },
-];
+/**
+ * The templates under the runtime list's groups, in its order: a language's templates show once
+ * the service runs one of its runtimes (a group the service does not list has none).
+ */
+const GROUPS = runtimeGroups()
+  .map(({ group }) => ({ label: group, templates: TEMPLATES.filter((t) => groupOf(t.runtime) === group) }))
+  .filter((g) => g.templates.length > 0);
 
 /** Replaces the workspace's files and runtime settings with a starting template. */
 export function TemplatePicker() {
-  const [id, setId] = useState(TEMPLATES[0].id);
+  const [id, setId] = useState(GROUPS[0]?.templates[0]?.id ?? '');
 
   const use = () => {
     const template = templateById(id);
@@ -28,7 +29,7 @@ export function TemplatePicker() {
       <select aria-label="Template" title="Template" className="input input-compact template-select" value={id} onChange={(e) => setId(e.target.value)}>
         {GROUPS.map((g) => (
           <optgroup key={g.label} label={g.label}>
-            {TEMPLATES.filter((t) => g.match(t.runtime)).map((t) => (
+            {g.templates.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
               </option>

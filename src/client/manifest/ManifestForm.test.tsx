@@ -7,6 +7,7 @@ import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { ManifestDraft } from '../workspace/types.ts';
 import { ManifestForm } from './ManifestForm.tsx';
+import { validateManifest } from './validate-manifest.ts';
 
 const manifest = () => useWorkspace.getState().manifest;
 const setup = () => {
@@ -63,11 +64,33 @@ describe('ManifestForm editing', () => {
     expect(form.queryByLabelText('Command')).not.toBeInTheDocument();
   });
 
-  it('lists every runtime the service accepts, Go included', () => {
+  it('lists every runtime the service accepts, each under its language', () => {
     const { form } = setup();
     const runtime = form.getByLabelText('Runtime');
-    expect(within(runtime).getAllByRole('option').map((o) => o.textContent)).toEqual([...RUNTIMES]);
+    expect(within(runtime).getAllByRole('option').map((o) => o.textContent).sort()).toEqual([...RUNTIMES].sort());
     expect(within(runtime).getByRole('group', { name: 'Go' })).toContainElement(within(runtime).getByRole('option', { name: 'go1' }));
+    const node = within(within(runtime).getByRole('group', { name: 'Node.js' })).getAllByRole('option').map((o) => o.textContent);
+    expect(node).toEqual(RUNTIMES.filter((r) => r.startsWith('nodejs')).sort((a, b) => Number(b.slice(6)) - Number(a.slice(6))));
+    const python = RUNTIMES.filter((r) => r.startsWith('python'));
+    if (python.length > 0) {
+      const group = within(runtime).getByRole('group', { name: 'Python' });
+      expect(within(group).getAllByRole('option').map((o) => o.textContent).sort()).toEqual([...python].sort());
+    }
+  });
+
+  it('names a Python function and its hooks as FC does, once a Python runtime is listed', async () => {
+    const python = RUNTIMES.find((r) => r.startsWith('python'));
+    if (!python) return; // the service does not run Python yet: nothing to choose
+    useWorkspace.setState({ manifest: { ...DEFAULT_MANIFEST, runtime: 'go1', handler: 'main' } });
+    const { user, form } = setup();
+    await user.selectOptions(form.getByLabelText('Runtime'), python);
+    expect(manifest()).toMatchObject({ runtime: python, handler: 'index.handler' });
+    expect(form.getByLabelText('Handler')).toHaveAttribute('placeholder', 'index.handler');
+    expect(form.getByLabelText('Initializer')).toHaveAttribute('placeholder', 'index.initialize');
+    expect(form.getByLabelText('PreFreeze handler')).toHaveAttribute('placeholder', 'index.pre_freeze');
+    expect(form.getByLabelText('PreStop handler')).toHaveAttribute('placeholder', 'index.pre_stop');
+    expect(form.getByRole('group', { name: 'Lifecycle hooks' })).toHaveTextContent(/def initialize\(context\)/);
+    expect(validateManifest(manifest())).toEqual({});
   });
 
   it('switches the default handler with the runtime, and keeps one the user typed', async () => {

@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
 import { ImagePanel } from '../images/ImagePanel.tsx';
 import { ImageUpload } from '../images/ImageUpload.tsx';
-import { handlerAfterSwitch, namingOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
+import { groupOf, handlerAfterSwitch, namingOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { FunctionType, HttpMethod } from '../workspace/types.ts';
 import { EnvVarTable } from './EnvVarTable.tsx';
@@ -15,8 +15,12 @@ import './manifest.css';
 // Every runtime the service accepts (RUNTIMES), grouped by language.
 const RUNTIME_OPTIONS = runtimeGroups();
 const HOOKS_HINT = 'An empty handler turns the hook off.';
-const GO_HOOKS_HINT = ' Go runs the function registered with fc.Register…Function: any name turns it on.';
-const CONTAINER_HOOKS_HINT = " The image's server gets POST /initialize, GET /pre-freeze and GET /pre-stop when the field is set.";
+/** What a hook is in each language, after HOOKS_HINT. */
+const GROUP_HOOKS_HINT: Record<string, string> = {
+  Python: ' Python calls module.function with the context: def initialize(context), def pre_freeze(context), def pre_stop(context).',
+  Go: ' Go runs the function registered with fc.Register…Function: any name turns it on.',
+  'Custom container': " The image's server gets POST /initialize, GET /pre-freeze and GET /pre-stop when the field is set.",
+};
 const CONTAINER_HINT = "The image's HTTP server must listen on 0.0.0.0 at the listening port (127.0.0.1 fails with FunctionNotStarted). An empty command or args runs the image's own ENTRYPOINT or CMD.";
 const ACCELERATION_TYPES = [['Default', 'Default (unpack once)'], ['None', 'None (each cold start unpacks)']] as const;
 const FUNCTION_TYPES = [['event', 'Event'], ['http', 'HTTP']] as const satisfies readonly (readonly [FunctionType, string])[];
@@ -72,7 +76,7 @@ export function ManifestForm() {
             </div>
           </Group>
 
-          <Group title="Lifecycle hooks" hint={HOOKS_HINT + (m.runtime === 'go1' ? GO_HOOKS_HINT : container ? CONTAINER_HOOKS_HINT : '')}>
+          <Group title="Lifecycle hooks" hint={HOOKS_HINT + (GROUP_HOOKS_HINT[groupOf(m.runtime)] ?? '')}>
             <div className="field-row">
               <TextField field="initializer" value={m.initializer} placeholder={naming.initializer} onChange={(initializer) => setManifest({ initializer })} />
               <NumberField field="initializationTimeout" value={m.initializationTimeout} min={1} max={300} onChange={(initializationTimeout) => setManifest({ initializationTimeout })} />

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { RUNTIMES } from '../../shared/function-config.ts';
 import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import { defaultHandlerOf } from '../workspace/runtime-defaults.ts';
 import type { ManifestDraft } from '../workspace/types.ts';
 import { manifestToSYaml, sYamlToManifest } from './s-yaml.ts';
 
@@ -171,6 +173,25 @@ ${extra}`;
     expect(m).toEqual({ ...DEFAULT_MANIFEST, serviceName: 'svc', functionName: 'fn', environmentVariables: [['PORT', '8080'], ['DEBUG', 'true']] });
   });
 
+  it('takes every runtime the service runs, each with its own default handler when the file has none', () => {
+    for (const runtime of RUNTIMES) {
+      const draft: ManifestDraft = { ...DEFAULT_MANIFEST, runtime, handler: defaultHandlerOf(runtime), ...(runtime === 'custom-container' ? { image: 'app:v1' } : {}) };
+      expect(roundTrip(draft), runtime).toEqual(draft);
+      expect(sYamlToManifest(minimal(`name: fn\nruntime: ${runtime}`)), runtime).toMatchObject({ runtime, handler: defaultHandlerOf(runtime) });
+    }
+  });
+
+  it('keeps a Python function and its snake_case hooks', () => {
+    const python = RUNTIMES.find((r) => r.startsWith('python'));
+    if (!python) return; // not a runtime the service runs yet: refused above like any other
+    const draft: ManifestDraft = { ...DEFAULT_MANIFEST, runtime: python, handler: 'app.handler', functionType: 'http', initializer: 'app.initialize', preFreezeHandler: 'app.pre_freeze', preStopHandler: 'app.pre_stop' };
+    expect(parse(manifestToSYaml(draft)).services.hello.props.function).toMatchObject({
+      runtime: python, handler: 'app.handler', initializer: 'app.initialize',
+      instanceLifecycleConfig: { preFreeze: { handler: 'app.pre_freeze' }, preStop: { handler: 'app.pre_stop' } }, codeUri: './code',
+    });
+    expect(roundTrip(draft)).toEqual(draft);
+  });
+
   it('reads runtime go1, whose handler defaults to the executable main', () => {
     expect(sYamlToManifest(minimal('name: fn\nruntime: go1'))).toEqual({ ...DEFAULT_MANIFEST, serviceName: 'svc', functionName: 'fn', runtime: 'go1', handler: 'main' });
     expect(sYamlToManifest(minimal('name: fn\nruntime: go1\nhandler: bin/main'))).toMatchObject({ runtime: 'go1', handler: 'bin/main' });
@@ -210,7 +231,7 @@ ${extra}`;
   });
 
   it('refuses a runtime fnplay does not run, and a trigger method FC does not know', () => {
-    expect(() => sYamlToManifest(minimal('name: fn\nruntime: python3.10'))).toThrow(/'python3\.10' is not a runtime fnplay runs/);
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: java11'))).toThrow(/'java11' is not a runtime fnplay runs/);
     const badMethod = minimal('name: fn\nruntime: nodejs20', '      triggers:\n        - type: http\n          config:\n            methods: [FETCH]');
     expect(() => sYamlToManifest(badMethod)).toThrow(/triggers\.0\.config\.methods/);
   });
