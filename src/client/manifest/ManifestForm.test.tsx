@@ -78,6 +78,17 @@ describe('ManifestForm editing', () => {
     }
   });
 
+  it('says under Basics that Node.js 16 and earlier answer through the callback', async () => {
+    const old = RUNTIMES.find((r) => /^nodejs(8|10|12|14|16)$/.test(r))!;
+    const { user, form } = setup();
+    const basics = form.getByRole('group', { name: 'Basics' });
+    expect(basics).not.toHaveTextContent(/callback/);
+    await user.selectOptions(form.getByLabelText('Runtime'), old);
+    expect(basics).toHaveTextContent(`${old} answers through the callback`);
+    await user.selectOptions(form.getByLabelText('Runtime'), 'nodejs20');
+    expect(basics).not.toHaveTextContent(/callback/);
+  });
+
   it('names a Python function and its hooks as FC does, once a Python runtime is listed', async () => {
     const python = RUNTIMES.find((r) => r.startsWith('python'));
     if (!python) return; // the service does not run Python yet: nothing to choose

@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
 import { ImagePanel } from '../images/ImagePanel.tsx';
 import { ImageUpload } from '../images/ImageUpload.tsx';
-import { groupOf, handlerAfterSwitch, namingOf, runtimeGroups } from '../workspace/runtime-defaults.ts';
+import { groupOf, handlerAfterSwitch, namingOf, runtimeGroups, runtimeNote } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { FunctionType, HttpMethod } from '../workspace/types.ts';
 import { EnvVarTable } from './EnvVarTable.tsx';
@@ -51,7 +51,7 @@ export function ManifestForm() {
       </div>
       <FieldErrorsContext.Provider value={errors}>
         <form className="mf-form" noValidate onSubmit={(e) => e.preventDefault()}>
-          <Group title="Basics">
+          <Group title="Basics" hint={runtimeNote(m.runtime)}>
             <div className="field-row">
               <TextField field="serviceName" value={m.serviceName} onChange={(serviceName) => setManifest({ serviceName })} />
               <TextField field="functionName" value={m.functionName} onChange={(functionName) => setManifest({ functionName })} />

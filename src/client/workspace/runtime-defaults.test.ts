@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RUNTIMES } from '../../shared/function-config.ts';
-import { defaultHandlerOf, groupOf, handlerAfterSwitch, namingOf, runtimeGroups } from './runtime-defaults.ts';
+import { defaultHandlerOf, groupOf, handlerAfterSwitch, namingOf, runtimeGroups, runtimeNote } from './runtime-defaults.ts';
 
 // Every runtime name FC 2.0 has that fnplay runs or will run, in no particular order.
 const FC_NAMES = ['custom', 'nodejs8', 'python3', 'nodejs20', 'go1', 'python3.9', 'nodejs12', 'custom-container', 'nodejs10', 'custom.debian10', 'python3.10', 'nodejs16', 'nodejs14', 'nodejs18'];
@@ -57,5 +57,17 @@ describe('runtime naming', () => {
     expect(handlerAfterSwitch('index.handler', 'python3.9', 'go1')).toBe('main');
     expect(handlerAfterSwitch('app.main', 'python3.9', 'nodejs14')).toBe('app.main');
     expect(handlerAfterSwitch(' ', 'nodejs8', 'python3')).toBe('index.handler');
+  });
+});
+
+describe('runtime notes', () => {
+  it('tell that Node.js 16 and earlier answer through the callback and load no ES modules', () => {
+    for (const r of ['nodejs8', 'nodejs10', 'nodejs12', 'nodejs14', 'nodejs16']) {
+      expect(runtimeNote(r)).toMatch(/answers through the callback[\s\S]*async handler resolves to is ignored[\s\S]*ES modules .* need nodejs18/);
+    }
+  });
+
+  it('say nothing for Node.js 18 and later or other languages', () => {
+    for (const r of ['nodejs18', 'nodejs20', 'python3.10', 'go1', 'custom']) expect(runtimeNote(r)).toBeUndefined();
   });
 });

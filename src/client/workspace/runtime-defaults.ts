@@ -92,6 +92,18 @@ export function runtimeGroups<R extends string = Runtime>(runtimes: readonly R[]
 }
 
 /**
+ * What differs in how a runtime runs the same kind of code, said where the runtime is chosen:
+ * FC's Node.js 16 and earlier take the answer from the callback only, and load no ES modules.
+ */
+export function runtimeNote(runtime: string): string | undefined {
+  const node = /^nodejs(\d+)$/.exec(runtime);
+  if (node && Number(node[1]) <= 16) {
+    return `${runtime} answers through the callback: exports.handler = (event, context, callback) => callback(null, result). What an async handler resolves to is ignored (the call ends without a result), and ES modules (.mjs, "type": "module") need nodejs18 or later.`;
+  }
+  return undefined;
+}
+
+/**
  * The handler after a runtime switch: the new runtime's default when the old one was in place
  * (or nothing was typed), else what the user typed.
  */
