@@ -6,6 +6,9 @@ export const RUNTIMES = [
   'nodejs20',
   'nodejs18',
   'nodejs16',
+  'python3.10',
+  'python3.9',
+  'python3',
   'custom',
   'custom.debian10',
   'go1',
@@ -14,7 +17,7 @@ export const RUNTIMES = [
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** Runtimes FC knows but fnplay does not run yet: accepted names get a clear error instead of "invalid". */
-export const KNOWN_UNSUPPORTED_RUNTIMES = ['python3.10', 'python3.9', 'python3'];
+export const KNOWN_UNSUPPORTED_RUNTIMES: string[] = [];
 
 export const isNodeRuntime = (r: string) => r.startsWith('nodejs');
 export const isCustomRuntime = (r: string) => r === 'custom' || r === 'custom.debian10';

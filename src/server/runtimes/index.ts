@@ -5,6 +5,7 @@ import { isContainerRuntime, isCustomRuntime, isNodeRuntime, type FunctionConfig
 import type { InstanceView, LaunchSpec } from '../instances/sandbox/index.ts';
 import { nodejsLaunch } from './nodejs/recipe.ts';
 import { goRecipe } from './go/recipe.ts';
+import { isPythonRuntime, pythonRecipe } from './python/recipe.ts';
 import { containerRecipe, type PreparedRoot } from './container/recipe.ts';
 
 export type { PreparedRoot } from './container/recipe.ts';
@@ -95,6 +96,7 @@ function checkBootstrap(path: string) {
 
 export function recipeFor(config: FunctionConfig): RuntimeRecipe {
   if (isNodeRuntime(config.runtime)) return nodejs;
+  if (isPythonRuntime(config.runtime)) return pythonRecipe(config.runtime);
   if (isCustomRuntime(config.runtime)) return customRecipe(config);
   if (config.runtime === 'go1') return goRecipe(config.handler);
   if (isContainerRuntime(config.runtime)) return containerRecipe(config);

@@ -54,6 +54,11 @@ describe('bwrapArgs', () => {
     const a = bwrapArgs(plan({ links: [{ target: '/var/fc/fnplay/node_modules/co', at: '/var/fc/runtime/nodejs/node_modules/co' }] }));
     expect(pairsOf(a, '--symlink')).toContainEqual(['/var/fc/fnplay/node_modules/co', '/var/fc/runtime/nodejs/node_modules/co']);
   });
+
+  it('shows the host directories a runtime asks for read-only (an interpreter outside /usr)', () => {
+    const a = bwrapArgs(plan({ binds: [{ host: '/root/.pyenv/versions/3.11.7', at: '/var/fc/lang/python' }] }));
+    expect(pairsOf(a, '--ro-bind')).toContainEqual(['/root/.pyenv/versions/3.11.7', '/var/fc/lang/python']);
+  });
 });
 
 describe('systemMounts', () => {

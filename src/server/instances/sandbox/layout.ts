@@ -120,6 +120,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   if (hostPorts.length) a.push('--ro-bind', plan.hostPorts!.dir, HOST_PORTS_IN_SANDBOX);
   const forwards = [...hostPorts.map((p) => `${p}:${HOST_PORTS_IN_SANDBOX}/${p}.sock`), ...(spec.forwards ?? []).map((f) => `${f.port}:${f.socket}`)];
   if (plan.resolvConf) a.push('--ro-bind', plan.resolvConf, '/etc/resolv.conf');
+  for (const b of spec.binds ?? []) a.push('--ro-bind', b.host, b.at);
   for (const l of spec.links ?? []) a.push('--symlink', l.target, l.at);
   a.push('--chdir', IN_SANDBOX.code, '--clearenv');
   for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);

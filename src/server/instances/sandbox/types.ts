@@ -28,6 +28,8 @@ export interface LaunchSpec {
   forwards?: { port: number; socket: string }[];
   /** Symlinks made inside the sandbox only (`at` → `target`), e.g. FC's built-in Node.js modules. */
   links?: { target: string; at: string }[];
+  /** Host directories shown read-only inside at `at` (an interpreter installed outside /usr, say). */
+  binds?: { host: string; at: string }[];
   /**
    * A container image's root filesystem as the whole file system, instead of the host's system
    * directories and /code (custom containers): nothing of the host shows inside, so the TCP
