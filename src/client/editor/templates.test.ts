@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateManifest } from '../manifest/validate-manifest.ts';
+import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { TEMPLATES, templateById, templateLoad } from '../workspace/templates.ts';
 
 /** Loads a CommonJS template file the way the Node.js runtime would: its exports. */
@@ -34,11 +36,22 @@ describe('templates', () => {
       'Go event function',
       'Go HTTP function',
       'Go with Initializer + PreStop',
+      'Python event function',
+      'Python HTTP function (WSGI)',
+      'Python with Initializer + PreFreeze + PreStop',
       'Custom Container (README + Dockerfile)',
     ]);
     for (const t of TEMPLATES) {
       expect(Object.keys(t.files).length).toBeGreaterThan(0);
       expect(t.manifest.runtime).toBe(t.runtime);
+    }
+  });
+
+  it('each loads a manifest the service would take (a container once its image is named)', () => {
+    for (const t of TEMPLATES) {
+      const { manifest } = templateLoad(t, { serviceName: 'svc', functionName: 'fn' });
+      const draft = { ...DEFAULT_MANIFEST, ...manifest, ...(t.runtime === 'custom-container' ? { image: 'app:v1' } : {}) };
+      expect(validateManifest(draft), t.id).toEqual({});
     }
   });
 
@@ -212,5 +225,88 @@ describe('Go templates', () => {
       expect(r.output, t.id).toBe('');
       expect(r.ok, t.id).toBe(true);
     }
+  });
+});
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+/**
+ * Runs a Python template's index.py the way FC's runtime calls it: `script` (Python, with `index`
+ * imported and `ctx` a context carrying request_id) prints what the test checks, as JSON.
+ */
+function runPython(code: string, script: string): unknown {
+  const dir = mkdtempSync(join(tmpdir(), 'fnplay-python-template-'));
+  try {
+    writeFileSync(join(dir, 'index.py'), code);
+    const harness = [
+      'import io, json, logging, sys, types',
+      'logging.basicConfig(level=logging.INFO, stream=sys.stderr)',
+      'import index',
+      "ctx = types.SimpleNamespace(request_id='req-1')",
+      script,
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', harness], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    if (r.status !== 0) throw new Error(`python3 exited with ${r.status}: ${r.stderr}`);
+    return { out: JSON.parse(r.stdout), log: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('Python templates', () => {
+  const [event, wsgi, lifecycle] = ['python-event', 'python-wsgi', 'python-lifecycle'].map((id) => templateById(id)!);
+
+  it('are index.py alone, for a python runtime, whose handler is index.handler', () => {
+    for (const t of [event, wsgi, lifecycle]) {
+      expect(Object.keys(t.files)).toEqual(['index.py']);
+      expect(t.runtime).toMatch(/^python3/);
+      expect(t.manifest).toMatchObject({ runtime: t.runtime, handler: 'index.handler' });
+      expect(t.files['index.py'].content).toContain('def handler(');
+      // The zip holds no packages unless vendored: the standard library only.
+      for (const m of t.files['index.py'].content.matchAll(/^(?:from|import) (\w+)/gm)) expect(['json', 'logging', 'urllib'], t.id).toContain(m[1]);
+    }
+    expect(event.manifest.functionType).toBe('event');
+    expect(wsgi.manifest).toMatchObject({ functionType: 'http', httpMethods: ['GET', 'POST'], httpAuthType: 'anonymous' });
+    expect(lifecycle.manifest).toMatchObject({ initializer: 'index.initialize', preFreezeHandler: 'index.pre_freeze', preStopHandler: 'index.pre_stop' });
+    // The hooks the event template leaves commented out are named as the manifest would name them.
+    expect(event.files['index.py'].content).toMatch(/# def initialize\(context\):[\s\S]*# def pre_freeze\(context\):[\s\S]*# def pre_stop\(context\):/);
+  });
+
+  it.skipIf(!hasPython)('the event function answers with the payload, as JSON text, and logs it', () => {
+    const r = runPython(event.files['index.py'].content, `print(json.dumps(index.handler(b'{"a":1}', ctx)))`) as { out: string; log: string };
+    expect(JSON.parse(r.out)).toEqual({ message: 'hello from fnplay', requestId: 'req-1', echo: '{"a":1}' });
+    expect(r.log).toContain('received {"a":1}');
+  });
+
+  it.skipIf(!hasPython)('the WSGI function echoes method, path, queries and body, and serves /health', () => {
+    const script = `
+def call(method, path, query='', body=b''):
+    answer = {}
+    def start_response(status, headers, exc_info=None):
+        answer['status'] = status
+        answer['headers'] = dict(headers)
+    environ = {'REQUEST_METHOD': method, 'PATH_INFO': path, 'QUERY_STRING': query, 'CONTENT_LENGTH': str(len(body)),
+               'wsgi.input': io.BytesIO(body), 'fc.context': ctx}
+    answer['body'] = b''.join(index.handler(environ, start_response)).decode('utf-8')
+    return answer
+print(json.dumps([call('POST', '/orders/42', 'debug=1', b'{"qty":3}'), call('GET', '/health')]))`;
+    const { out } = runPython(wsgi.files['index.py'].content, script) as { out: { status: string; headers: Record<string, string>; body: string }[] };
+    const [orders, health] = out;
+    expect(orders!.status).toBe('200 OK');
+    expect(orders!.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(orders!.body)).toEqual({ method: 'POST', path: '/orders/42', queries: { debug: '1' }, body: '{"qty":3}', requestId: 'req-1' });
+    expect(health).toMatchObject({ status: '200 OK', body: 'ok' });
+  });
+
+  it.skipIf(!hasPython)('the lifecycle function is initialized before its first call, and has both other hooks', () => {
+    const script = `
+index.initialize(ctx)
+answer = index.handler(b'hi', types.SimpleNamespace(request_id='req-2'))
+index.pre_freeze(ctx)
+index.pre_stop(ctx)
+print(json.dumps(answer))`;
+    const r = runPython(lifecycle.files['index.py'].content, script) as { out: string; log: string };
+    expect(r.out).toBe('hello from an instance initialized by req-1: hi');
+    expect(r.log).toMatch(/initializing[\s\S]*about to freeze[\s\S]*stopping/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Runtime } from '../../shared/function-config.ts';
+import { PYTHON_EVENT, PYTHON_LIFECYCLE, PYTHON_WSGI } from './python-templates.ts';
 import type { ManifestDraft, WorkspaceFile } from './types.ts';
 
 /** A starting point: files plus the manifest fields that make them run. */
@@ -361,6 +362,27 @@ export const TEMPLATES: readonly WorkspaceTemplate[] = [
     files: { 'main.go': file(GO_LIFECYCLE) },
     // FC calls a Go hook only when its handler field is set; the name is not looked up.
     manifest: { runtime: 'go1', handler: 'main', functionType: 'event', initializer: 'initialize', preStopHandler: 'preStop' },
+  },
+  {
+    id: 'python-event',
+    name: 'Python event function',
+    runtime: 'python3.10',
+    files: { 'index.py': file(PYTHON_EVENT) },
+    manifest: { runtime: 'python3.10', handler: 'index.handler', functionType: 'event' },
+  },
+  {
+    id: 'python-wsgi',
+    name: 'Python HTTP function (WSGI)',
+    runtime: 'python3.10',
+    files: { 'index.py': file(PYTHON_WSGI) },
+    manifest: { runtime: 'python3.10', handler: 'index.handler', functionType: 'http', httpMethods: ['GET', 'POST'], httpAuthType: 'anonymous' },
+  },
+  {
+    id: 'python-lifecycle',
+    name: 'Python with Initializer + PreFreeze + PreStop',
+    runtime: 'python3.10',
+    files: { 'index.py': file(PYTHON_LIFECYCLE) },
+    manifest: { runtime: 'python3.10', handler: 'index.handler', functionType: 'event', initializer: 'index.initialize', preFreezeHandler: 'index.pre_freeze', preStopHandler: 'index.pre_stop' },
   },
   {
     id: 'custom-container',
