@@ -132,6 +132,49 @@ describe('services', () => {
     expect(g.data.lastModifiedTime >= created.data.lastModifiedTime).toBe(true);
   });
 
+  it('stores tracingConfig as FC returns it: Jaeger with its endpoint, kept by updates that leave it out, {} turns it off', async () => {
+    const none = await svc.client.createService('svc-trace-none');
+    expect(none.data.tracingConfig).toEqual({ type: null, params: null });
+    const jaeger = { type: 'Jaeger', params: { endpoint: 'http://tracing-analysis-dc-hz.aliyuncs.com/adapt_abc@def_123/api/traces' } };
+    const created = await svc.client.createService('svc-trace', { tracingConfig: jaeger });
+    expect(created.data.tracingConfig).toEqual(jaeger);
+    expect((await svc.client.getService('svc-trace')).data.tracingConfig).toEqual(jaeger);
+    expect((await svc.client.updateService('svc-trace', { description: 'kept' })).data.tracingConfig).toEqual(jaeger);
+    const moved = { type: 'Jaeger', params: { endpoint: 'https://jaeger.example.com:14268/api/traces' } };
+    expect((await svc.client.updateService('svc-trace', { tracingConfig: moved })).data.tracingConfig).toEqual(moved);
+    // FC2-API §4 (T:310): {} is the empty form, and so is what FC returns for it
+    expect((await svc.client.updateService('svc-trace', { tracingConfig: {} })).data.tracingConfig).toEqual({ type: null, params: null });
+    expect((await svc.client.getService('svc-trace')).data.tracingConfig).toEqual({ type: null, params: null });
+    await svc.client.updateService('svc-trace', { tracingConfig: jaeger });
+    expect((await svc.client.updateService('svc-trace', { tracingConfig: { type: null, params: null } })).data.tracingConfig).toEqual({ type: null, params: null });
+    expect((await svc.client.listServices({ prefix: 'svc-trace' })).data.services.map((x: { tracingConfig: unknown }) => x.tracingConfig)).toEqual([{ type: null, params: null }, { type: null, params: null }]);
+  });
+
+  it('refuses a bad tracingConfig with InvalidArgument, changing nothing', async () => {
+    const jaeger = { type: 'Jaeger', params: { endpoint: 'http://jaeger.local:14268/api/traces' } };
+    await svc.client.createService('svc-trace-bad', { tracingConfig: jaeger });
+    const before = await svc.client.getService('svc-trace-bad');
+    const cases: [string, unknown, RegExp][] = [
+      ['an unknown type', { type: 'Zipkin', params: { endpoint: 'http://z' } }, /^tracingConfig\.type: type must be 'Jaeger'/],
+      ['Jaeger without params', { type: 'Jaeger' }, /^tracingConfig\.params: Jaeger tracing needs params/],
+      ['params without a type', { params: { endpoint: 'http://jaeger.local' } }, /^tracingConfig\.type: params need type: 'Jaeger'/],
+      ['an endpoint that is not a URL', { type: 'Jaeger', params: { endpoint: 'jaeger.local' } }, /^tracingConfig\.params\.endpoint: must be an http\(s\) URL/],
+      ['an endpoint of another scheme', { type: 'Jaeger', params: { endpoint: 'ftp://jaeger.local/' } }, /^tracingConfig\.params\.endpoint: must be an http\(s\) URL/],
+      ['an endpoint with a line break', { type: 'Jaeger', params: { endpoint: 'http://jaeger.local/\r\nx-evil: 1' } }, /^tracingConfig\.params\.endpoint: must not contain a line break/],
+      ['an endpoint that is a number', { type: 'Jaeger', params: { endpoint: 14268 } }, /^tracingConfig\.params\.endpoint: /],
+      ['an unknown param', { type: 'Jaeger', params: { endpoint: 'http://jaeger.local', sampler: 1 } }, /^tracingConfig\.params: /],
+      ['a string', 'Jaeger', /^tracingConfig: /],
+    ];
+    for (const [what, tracingConfig, message] of cases) {
+      const update = await fcError(svc.client.updateService('svc-trace-bad', { tracingConfig }), 'InvalidArgument', 400);
+      expect(update.message, what).toMatch(new RegExp(`message: ${message.source.slice(1)}`));
+      await fcError(svc.client.createService('svc-trace-never', { tracingConfig }), 'InvalidArgument', 400);
+    }
+    const after = await svc.client.getService('svc-trace-bad');
+    expect([after.data, after.headers.etag]).toEqual([before.data, before.headers.etag]);
+    await fcError(svc.client.getService('svc-trace-never'), 'ServiceNotFound', 404);
+  });
+
   it('honours If-Match on update and delete: a stale ETag is 412 PreconditionFailed and changes nothing', async () => {
     const created = await svc.client.createService('svc-etag', { description: 'v1' });
     const etag1 = created.headers.etag;
@@ -655,7 +698,9 @@ describe('bad input: 400 InvalidArgument, and nothing changes', () => {
       ['timeout 86401', { timeout: 86401 }, /timeout/],
       ['instanceConcurrency 0', { instanceConcurrency: 0 }, /instanceConcurrency/],
       ['instanceConcurrency 101', { instanceConcurrency: 101 }, /instanceConcurrency/],
-      ['unknown runtime', { runtime: 'cobol85' }, /Runtime is set to an invalid value/],
+      ['unknown runtime', { runtime: 'cobol85' }, /message: runtime: Runtime is set to an invalid value \(fnplay runs nodejs20, nodejs18, .*nodejs8, .*go1/],
+      ['a runtime FC knows and fnplay does not run', { runtime: 'java8' }, /message: runtime: runtime 'java8' is a Function Compute runtime that fnplay does not run \(fnplay runs nodejs20, /],
+      ['a deprecated Node.js runtime', { runtime: 'nodejs6' }, /message: runtime: runtime 'nodejs6' is deprecated: Function Compute no longer accepts new functions on it/],
       ['no runtime', { runtime: undefined }, /runtime/],
       ['no handler', { handler: undefined }, /handler/],
       ['env var FC_X', { environmentVariables: { FC_X: '1' } }, /FC_X/],

@@ -124,6 +124,21 @@ describe.skipIf(!hasGo)('go1', () => {
     expect(logged).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z ${requestIdOf(r)} \\[INFO\\] main\\.go:\\d+: logged for ${requestIdOf(r)}$`));
   }, 180_000);
 
+  it("gives fccontext.Tracing the caller's span context and baggage and the service's Jaeger endpoint", async () => {
+    const endpoint = 'http://tracing-analysis-dc-hz.aliyuncs.com/adapt_go@x/api/traces';
+    await svc.client.createService('go-traced', { tracingConfig: { type: 'Jaeger', params: { endpoint } } });
+    await svc.client.createFunction('go-traced', { functionName: 'context', runtime: 'go1', handler: 'main', code: { zipFile }, environmentVariables: { KIND: 'context' } });
+    const status = async () => (await svc.client.getFunction('go-traced', 'context')).data.accelerationInfo.status as string;
+    await until(async () => (await status()) !== 'Preparing', 'the build', 170_000);
+    expect(await status()).toBe('Ready');
+    const baggage = Buffer.from(JSON.stringify({ tenant: 't1' })).toString('base64');
+    const r = await svc.client.invokeFunction('go-traced', 'context', '', { 'x-fc-tracing-opentracing-span-context': 'a1:b2:0:1', 'x-fc-tracing-opentracing-span-baggages': baggage });
+    expect(JSON.parse(r.data).tracing).toEqual({ OpenTracingSpanContext: 'a1:b2:0:1', OpenTracingSpanBaggages: { tenant: 't1' }, JaegerEndpoint: endpoint });
+    // the service 'go' has no tracing: empty fields, and an empty map (not null)
+    await deployKind('context-untraced', 'context');
+    expect(JSON.parse((await call('context-untraced')).data).tracing).toEqual({ OpenTracingSpanContext: '', OpenTracingSpanBaggages: {}, JaegerEndpoint: '' });
+  }, 180_000);
+
   it("keeps a line of Go's log package (stderr) with its invocation", async () => {
     await deployKind('stdlog', 'stdlog');
     for (let i = 0; i < 3; i++) {

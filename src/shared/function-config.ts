@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { refusedCharacter, withRule } from './field-text.ts';
 import { functionName, serviceName, triggerName } from './names.ts';
+import { tracingConfigBody } from './tracing.ts';
 
 export const RUNTIMES = [
   'nodejs20',
   'nodejs18',
   'nodejs16',
+  'nodejs14',
+  'nodejs12',
+  'nodejs10',
+  'nodejs8',
   'python3.10',
   'python3.9',
   'python3',
@@ -16,8 +21,27 @@ export const RUNTIMES = [
 ] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
-/** Runtimes FC knows but fnplay does not run yet: accepted names get a clear error instead of "invalid". */
-export const KNOWN_UNSUPPORTED_RUNTIMES: string[] = [];
+/** Every runtime name FC 2.0 knows (FC2-API §5.1). */
+export const FC_RUNTIMES = [
+  'nodejs4.4', 'nodejs6', 'nodejs8', 'nodejs10', 'nodejs12', 'nodejs14', 'nodejs16', 'nodejs18', 'nodejs20',
+  'python2.7', 'python3', 'python3.9', 'python3.10', 'java8', 'java11', 'go1', 'php7.2', 'dotnetcore2.1', 'dotnetcore3.1',
+  'custom', 'custom.debian10', 'custom-container',
+] as const;
+
+/** Runtimes FC itself no longer accepts new functions on. */
+export const DEPRECATED_RUNTIMES = ['nodejs4.4', 'nodejs6'];
+
+/** Runtimes FC knows but fnplay does not run (yet): their names get a clear error instead of "invalid". */
+export const KNOWN_UNSUPPORTED_RUNTIMES: string[] = FC_RUNTIMES.filter((r) => !(RUNTIMES as readonly string[]).includes(r) && !DEPRECATED_RUNTIMES.includes(r));
+
+/** Why a runtime name is refused, or null when fnplay runs it. RUNTIMES is the one list of accepted names. */
+export function runtimeProblem(r: string): string | null {
+  if ((RUNTIMES as readonly string[]).includes(r)) return null;
+  const runs = `fnplay runs ${RUNTIMES.join(', ')}`;
+  if (DEPRECATED_RUNTIMES.includes(r)) return `runtime '${r}' is deprecated: Function Compute no longer accepts new functions on it (use nodejs8 or later; ${runs})`;
+  if (KNOWN_UNSUPPORTED_RUNTIMES.includes(r)) return `runtime '${r}' is a Function Compute runtime that fnplay does not run (${runs})`;
+  return `Runtime is set to an invalid value (${runs})`;
+}
 
 export const isNodeRuntime = (r: string) => r.startsWith('nodejs');
 export const isCustomRuntime = (r: string) => r === 'custom' || r === 'custom.debian10';
@@ -118,7 +142,10 @@ export const memorySize = z
 /** Fields a client may set on a function (create and update share them; create requires some). */
 export const functionFields = z.object({
   description: description.optional(),
-  runtime: z.string().refine((r) => (RUNTIMES as readonly string[]).includes(r), 'Runtime is set to an invalid value').optional(),
+  runtime: z.string().superRefine((r, ctx) => {
+    const problem = runtimeProblem(r);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
   handler: handlerString.optional(),
   memorySize: memorySize.optional(),
   timeout: z.number().int().min(1).max(86400).optional(),
@@ -187,6 +214,7 @@ export const serviceBody = z.object({
   internetAccess: z.boolean().optional(),
   role: withRule(z.string().max(1024), 'line').optional(),
   logConfig: logConfig.optional(),
+  tracingConfig: tracingConfigBody.optional(),
 });
 export const updateServiceBody = serviceBody.omit({ serviceName: true });
 

@@ -369,6 +369,39 @@ function queryCases(): BadCase[] {
   return out;
 }
 
+// ── 8. runtimes fnplay does not run, and service tracing
+function runtimeAndTracingCases(): BadCase[] {
+  const out: BadCase[] = [];
+  // FC no longer takes new functions on these; the others FC knows, fnplay does not run; the rest FC does not know.
+  const refused: [string, RegExp][] = [
+    ['nodejs4.4', /^runtime: runtime 'nodejs4\.4' is deprecated: Function Compute no longer accepts new functions on it/],
+    ['nodejs6', /^runtime: runtime 'nodejs6' is deprecated: Function Compute no longer accepts new functions on it/],
+    ...['java8', 'java11', 'php7.2', 'dotnetcore2.1', 'dotnetcore3.1', 'python2.7'].map((r): [string, RegExp] => [r, new RegExp(`^runtime: runtime '${escapeRe(r)}' is a Function Compute runtime that fnplay does not run \\(fnplay runs nodejs20, `)]),
+    ...['nodejs22', 'nodejs', 'Nodejs20', 'go1.21', 'java17', 'custom.debian11'].map((r): [string, RegExp] => [r, /^runtime: Runtime is set to an invalid value \(fnplay runs nodejs20, /]),
+  ];
+  refused.forEach(([runtime, message], i) => {
+    if (i % 3 === 0) out.push(invalid(`createFunction runtime ${runtime}`, (t) => sdkReply(t.client.createFunction(F.service, { ...nodeFunction(), runtime })), message));
+    if (i % 3 === 1) out.push(invalid(`updateFunction runtime ${runtime}`, (t) => sdkReply(t.client.updateFunction(F.service, F.nodeFn, { runtime })), message));
+    if (i % 3 === 2) out.push(invalid(`deploy runtime ${runtime}`, (t) => apiRequest(t, 'PUT', '/deploy', JSON.stringify(deployBody({ runtime }))), new RegExp(`^function\\.${message.source.slice(1)}`)));
+  });
+  const tracing: [string, unknown, RegExp][] = [
+    ['type Zipkin', { type: 'Zipkin', params: { endpoint: 'http://z' } }, /^tracingConfig\.type: /],
+    ['Jaeger without params', { type: 'Jaeger' }, /^tracingConfig\.params: /],
+    ['params without type', { params: { endpoint: 'http://j' } }, /^tracingConfig\.type: /],
+    ['an endpoint that is not a URL', { type: 'Jaeger', params: { endpoint: 'not a url' } }, /^tracingConfig\.params\.endpoint: /],
+    ['an endpoint with CR LF', { type: 'Jaeger', params: { endpoint: 'http://j/\r\nx: 1' } }, /^tracingConfig\.params\.endpoint: /],
+    ['an endpoint with a non-ASCII character', { type: 'Jaeger', params: { endpoint: 'http://jäger.local/' } }, /^tracingConfig\.params\.endpoint: /],
+    ['an endpoint of 1,025 characters', { type: 'Jaeger', params: { endpoint: `http://j/${'p'.repeat(1016)}` } }, /^tracingConfig\.params\.endpoint: /],
+    ['an array', [], /^tracingConfig: /],
+    ['params a string', { type: 'Jaeger', params: 'http://j' }, /^tracingConfig\.params: /],
+  ];
+  tracing.forEach(([what, tracingConfig, message], i) => {
+    if (i % 2 === 0) out.push(invalid(`createService tracingConfig ${what}`, (t) => sdkReply(t.client.createService(F.newService, { tracingConfig })), message));
+    else out.push(invalid(`updateService tracingConfig ${what}`, (t) => sdkReply(t.client.updateService(F.service, { tracingConfig })), message));
+  });
+  return out;
+}
+
 /** The whole table, from one seed. */
 export function badInputCases(seed: number): BadCase[] {
   const rnd = seeded(seed);
@@ -380,5 +413,6 @@ export function badInputCases(seed: number): BadCase[] {
     ...malformedJsonCases(rnd, 40),
     ...zipCases(rnd, 20),
     ...queryCases(),
+    ...runtimeAndTracingCases(),
   ];
 }

@@ -7,6 +7,7 @@ import { header, headerRecord, param, rawBody, requireFunction, requireLatest, r
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
 import { hasControlCharacter, isHeaderName } from '../../shared/http-syntax.ts';
+import { REQUEST_TRACING_HEADERS } from '../../shared/tracing.ts';
 
 // SPEC §3 limits. FC2-API says 32 MB for sync payloads; SPEC (which decides) says 16 MB.
 export const MAX_SYNC_BODY = 16 * 1024 * 1024;
@@ -80,6 +81,19 @@ export function forwardableHeaders(given: Record<string, string>): Record<string
   return out;
 }
 
+/**
+ * The caller's span context and baggage (src/shared/tracing.ts): the one x-fc-* pair a client
+ * sends that the function sees, in its context.tracing. Checked with the other headers (forwardableHeaders).
+ */
+function tracingHeaders(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of REQUEST_TRACING_HEADERS) {
+    const v = header(c, name);
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out;
+}
+
 /** A path the instance can be sent: no control characters once decoded (CR/LF would split the request). */
 export function checkedPath(subPath: string): string {
   let decoded = subPath;
@@ -106,7 +120,7 @@ export const invokeRoutes: Route[] = [
       if (logType !== 'Tail' && logType !== 'None') throw new FcError('InvalidArgument', `x-fc-log-type must be Tail or None, got '${logType}'`);
       forwardedHeaders(c); // the 4 KB header limit applies to event invocations too
       const payload = await rawBody(c, MAX_SYNC_BODY, 'payload');
-      const result = await deps.invoker.invoke(rev, { type: 'sync', requestId: deps.invoker.newRequestId(), payload, logTail: logType === 'Tail' }, maxInstances);
+      const result = await deps.invoker.invoke(rev, { type: 'sync', requestId: deps.invoker.newRequestId(), payload, logTail: logType === 'Tail', tracing: tracingHeaders(c) }, maxInstances);
       return send(c, result);
     },
   },
@@ -140,7 +154,7 @@ export async function httpInvoke(c: Context, deps: HttpDeps, serviceSegment: str
   const path = checkedPath(subPath) + url.search;
   // The log can hold secrets: only a caller who signed the request may ask for its tail.
   const logTail = !anonymous && header(c, 'x-fc-log-type') === 'Tail';
-  const result = await deps.invoker.invoke(rev, { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail }, maxInstances);
+  const result = await deps.invoker.invoke(rev, { type: 'http', requestId: deps.invoker.newRequestId(), method, path, headers, body, logTail, tracing: tracingHeaders(c) }, maxInstances);
   if (entry === 'proxy') {
     // FC's default domain never lets a function's answer render (seed 000 §4.5, seed 001): here
     // that also keeps a function's HTML out of the playground's origin. The function cannot undo it.

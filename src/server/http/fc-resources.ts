@@ -23,7 +23,7 @@ export const resourceRoutes: Route[] = [
       const s: ServiceRecord = {
         serviceName: body.serviceName, serviceId: randomUUID(), description: body.description ?? '', role: body.role ?? '',
         internetAccess: body.internetAccess ?? true, logConfig: { project: '', logstore: '', ...body.logConfig },
-        createdTime: now, lastModifiedTime: now, etag: newEtag(),
+        tracingConfig: body.tracingConfig ?? null, createdTime: now, lastModifiedTime: now, etag: newEtag(),
       };
       deps.store.resources.putService(s);
       return replyJson(c, serviceView(s), 200, s.etag);
@@ -54,6 +54,8 @@ export const resourceRoutes: Route[] = [
       const s: ServiceRecord = {
         ...prev, description: body.description ?? prev.description, role: body.role ?? prev.role,
         internetAccess: body.internetAccess ?? prev.internetAccess, logConfig: body.logConfig ? { project: '', logstore: '', ...body.logConfig } : prev.logConfig,
+        // absent keeps it; `{}` (or FC's `{type:null, params:null}`) turns tracing off (FC2-API §4)
+        tracingConfig: body.tracingConfig !== undefined ? body.tracingConfig : (prev.tracingConfig ?? null),
         lastModifiedTime: isoNow(), etag: newEtag(),
       };
       deps.store.resources.putService(s);

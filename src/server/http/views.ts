@@ -1,4 +1,5 @@
 import type { FunctionRecord, ServiceRecord, TriggerRecord } from '../store/index.ts';
+import { tracingConfigView } from '../../shared/tracing.ts';
 
 // The FC 2.0 reply shapes (FC2-API §5.1), made from stored records.
 
@@ -12,7 +13,7 @@ export function serviceView(s: ServiceRecord) {
     logConfig: s.logConfig,
     vpcConfig: { vpcId: '', vSwitchIds: [], securityGroupId: '' },
     nasConfig: { userId: -1, groupId: -1, mountPoints: [] },
-    tracingConfig: { type: null, params: null },
+    tracingConfig: tracingConfigView(s.tracingConfig),
     createdTime: s.createdTime,
     lastModifiedTime: s.lastModifiedTime,
   };

@@ -9,11 +9,13 @@ import { isSuccess, type FunctionRevision, type InitReport, type Lease, type Sch
 import type { RecordRepo } from '../store/index.ts';
 import { initReportLine, summaryLine, systemLine, UNHANDLED_SUFFIX } from '../../shared/log-format.ts';
 import type { InvocationRecord, InvocationStatus, InvocationType } from '../../shared/observe.ts';
+import { TRACING_HEADERS } from '../../shared/tracing.ts';
 import { errorBodyOf, failureMessage, isDroppedResponseHeader, killMessage } from './outcome.ts';
 
+/** `tracing`: the caller's span headers (REQUEST_TRACING_HEADERS in src/shared/tracing.ts), passed to the instance. */
 export type InvokeRequest =
-  | { type: 'sync'; requestId: string; payload: Buffer; logTail: boolean }
-  | { type: 'http'; requestId: string; method: string; path: string; headers: Record<string, string>; body: Buffer; logTail: boolean };
+  | { type: 'sync'; requestId: string; payload: Buffer; logTail: boolean; tracing?: Record<string, string> }
+  | { type: 'http'; requestId: string; method: string; path: string; headers: Record<string, string>; body: Buffer; logTail: boolean; tracing?: Record<string, string> };
 
 export interface InvokeResult {
   statusCode: number;
@@ -69,12 +71,13 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       if (sole) inst.memory?.resetPeak();
       const ac = new AbortController();
       const timer = setTimeout(() => inst.kill('timeout'), cfg.timeout * 1000);
+      const tracing = { ...req.tracing, ...tracingOfService(rev) };
       const t0 = performance.now();
       let res: CaResponse;
       try {
         res = req.type === 'sync'
-          ? await inst.call(req.requestId, 'POST', '/invoke', { 'content-type': 'application/octet-stream' }, req.payload, '/invoke', ac.signal)
-          : await inst.call(req.requestId, req.method, req.path, req.headers, req.body.length ? req.body : null, '/http-invoke', ac.signal);
+          ? await inst.call(req.requestId, 'POST', '/invoke', { 'content-type': 'application/octet-stream', ...tracing }, req.payload, '/invoke', ac.signal)
+          : await inst.call(req.requestId, req.method, req.path, { ...req.headers, ...tracing }, req.body.length ? req.body : null, '/http-invoke', ac.signal);
       } catch (err) {
         const durationMs = performance.now() - t0;
         clearTimeout(timer);
@@ -101,7 +104,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       // A built-in runtime's own error (it sets x-fc-error-type) reaches an HTTP client as 502, like a crash;
       // a custom runtime's failure status is the function's answer and passes through.
       if (req.type === 'http' && res.headers['x-fc-error-type']) res = { ...res, statusCode: 502 };
-      return done({ ...rec, warning: inst.recipe.printsMarkers ? null : warning }, { status: ok ? 'succeeded' : 'failed', errorType, durationMs, peak, res });
+      return done({ ...rec, warning: inst.recipe.printsMarkers ? (inst.recipe.summaryNote?.(cfg.runtime) ?? null) : warning }, { status: ok ? 'succeeded' : 'failed', errorType, durationMs, peak, res });
     } finally {
       deps.scheduler.release(lease);
     }
@@ -158,6 +161,11 @@ function responseHeaders(res: CaResponse, type: InvokeRequest['type']): Record<s
   }
   if (size > MAX_RESPONSE_HEADER_BYTES) throw new FcError('BadResponse', `the function's response headers exceed 4 KB (${size} bytes)`);
   return out;
+}
+
+/** The service's Jaeger collector as this invocation finds it: an instance outlives updates of its service. */
+function tracingOfService(rev: FunctionRevision): Record<string, string> {
+  return { [TRACING_HEADERS.jaegerEndpoint]: rev.service.tracingConfig?.params.endpoint ?? '' };
 }
 
 function isJson(body: Buffer) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FcError } from '../errors.ts';
 import { isContainerRuntime, isCustomRuntime, isNodeRuntime, type FunctionConfig } from '../../shared/function-config.ts';
 import type { InstanceView, LaunchSpec } from '../instances/sandbox/index.ts';
-import { nodejsLaunch } from './nodejs/recipe.ts';
+import { nodejsLaunch, nodejsSummaryNote } from './nodejs/recipe.ts';
 import { goRecipe } from './go/recipe.ts';
 import { isPythonRuntime, pythonRecipe } from './python/recipe.ts';
 import { containerRecipe, type PreparedRoot } from './container/recipe.ts';
@@ -48,9 +48,11 @@ export interface RuntimeRecipe {
   /** Runs a container image (customContainerConfig) instead of the function's code. */
   image?: boolean;
   launch(ctx: LaunchContext): Omit<LaunchSpec, 'codeDir'>;
+  /** What every execution summary of `runtime` should say (InvocationRecord.warning), e.g. that another version runs it. */
+  summaryNote?(runtime: string): string | null;
 }
 
-const nodejs: RuntimeRecipe = { printsMarkers: true, stderrEndLine: true, channel: 'ca', readyWhen: 'inited-line', launch: nodejsLaunch };
+const nodejs: RuntimeRecipe = { printsMarkers: true, stderrEndLine: true, channel: 'ca', readyWhen: 'inited-line', launch: nodejsLaunch, summaryNote: nodejsSummaryNote };
 
 function customRecipe(config: FunctionConfig): RuntimeRecipe {
   return {

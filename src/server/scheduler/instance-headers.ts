@@ -1,5 +1,6 @@
 import type { InstanceView } from '../instances/index.ts';
 import type { FunctionRevision } from './types.ts';
+import { TRACING_HEADERS } from '../../shared/tracing.ts';
 
 /** Short-lived credentials of one instance: never the account's own key pair (SPEC §8). */
 export interface InstanceCredentials {
@@ -8,8 +9,11 @@ export interface InstanceCredentials {
   securityToken: string;
 }
 
-/** FC's common request headers (SPEC §4), sent on every call to an instance. */
-export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials, requestId: string, controlPath: string, deadlineMs: number): Record<string, string> {
+/**
+ * FC's common request headers (SPEC §4), sent on every call to an instance. `callHeaders` are the
+ * call's own: the caller's span context and baggage come from there (FC sends '' without them).
+ */
+export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials, requestId: string, controlPath: string, deadlineMs: number, callHeaders: Record<string, string> = {}): Record<string, string> {
   const c = rev.fn.config;
   return {
     'x-fc-request-id': requestId,
@@ -31,6 +35,11 @@ export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials,
     'x-fc-service-name': rev.service.serviceName,
     'x-fc-service-logproject': rev.service.logConfig?.project ?? '',
     'x-fc-service-logstore': rev.service.logConfig?.logstore ?? '',
+    // context.tracing (src/shared/tracing.ts): the caller's span; the service's collector as the
+    // invocation found it (an instance outlives updates of its service), else as the instance started
+    [TRACING_HEADERS.spanContext]: callHeaders[TRACING_HEADERS.spanContext] ?? '',
+    [TRACING_HEADERS.spanBaggages]: callHeaders[TRACING_HEADERS.spanBaggages] ?? '',
+    [TRACING_HEADERS.jaegerEndpoint]: callHeaders[TRACING_HEADERS.jaegerEndpoint] ?? rev.service.tracingConfig?.params.endpoint ?? '',
     'x-fc-control-path': controlPath,
     'x-fc-function-deadline': String(deadlineMs),
   };

@@ -259,7 +259,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
     active.add(requestId);
     startMemoryWatch();
     try {
-      const h = { ...headers, ...commonHeaders(rev, creds, requestId, controlPath, Date.now() + config.timeout * 1000) };
+      const h = { ...headers, ...commonHeaders(rev, creds, requestId, controlPath, Date.now() + config.timeout * 1000, headers) };
       const res = await ca!.request(method, path, h, body, { maxBody: MAX_RESPONSE, signal });
       if (recipe.printsMarkers) await log.waitEnd('Invoke', requestId, 200, recipe.stderrEndLine);
       return res;

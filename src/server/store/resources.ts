@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import type { AccelerationStatus } from '../../shared/observe.ts';
 import type { FunctionConfig, HttpTriggerConfig } from '../../shared/function-config.ts';
+import type { TracingConfig } from '../../shared/tracing.ts';
 
 export interface ServiceRecord {
   serviceName: string;
@@ -9,6 +10,8 @@ export interface ServiceRecord {
   role: string;
   internetAccess: boolean;
   logConfig: { project: string; logstore: string; [k: string]: unknown };
+  /** Absent in services stored before tracing was kept: no tracing. */
+  tracingConfig?: TracingConfig;
   createdTime: string;
   lastModifiedTime: string;
   etag: string;

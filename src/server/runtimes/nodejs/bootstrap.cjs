@@ -13,9 +13,18 @@ const HANDLED = ', Error: Handled function error';
 const UNHANDLED = ', Error: Unhandled function error';
 const DAY_MS = 24 * 3600 * 1000;
 
+// Which FC runtime this is (nodejs8 … nodejs20). All run on the Node.js that runs fnplay; where
+// FC's versions behave differently (FC-RUNTIMES §1), the named version's rules apply.
+const RUNTIME = process.env.FC_RUNTIME || 'nodejs20';
+const NAMED_MAJOR = parseInt(RUNTIME.slice('nodejs'.length), 10) || 20;
+// FC's older Node.js runtime (nodejs8–16): only `callback` answers (what an async handler's promise
+// resolves to is ignored), errors carry its older names, and user code is CommonJS only.
+const LEGACY = NAMED_MAJOR <= 16;
+const UNHANDLED_PREFIX = 'FunctionUnhandledError: ';
+
 // console.* has no request of its own: like FC, it stamps the latest request that started here.
 let latestRequestId = '';
-// `fail` of every call still running, so an uncaught error can fail them instead of killing us.
+// Every call still running, so an uncaught error can fail them instead of killing us.
 const inflight = new Set();
 
 // ---------------------------------------------------------------- logging
@@ -72,6 +81,14 @@ function str(x) {
 }
 
 function unhandledBody(err) {
+  const body = unprefixedBody(err);
+  // nodejs8–16 name every unhandled error FunctionUnhandledError: <name> (FC-RUNTIMES §1); the
+  // stack's first line keeps the plain name.
+  if (LEGACY) body.errorType = UNHANDLED_PREFIX + body.errorType;
+  return body;
+}
+
+function unprefixedBody(err) {
   if (err instanceof RuntimeError) return { errorMessage: err.message, errorType: err.errorType, stackTrace: err.trace };
   if (err !== null && typeof err === 'object' && typeof err.message === 'string') {
     return { errorMessage: err.message, errorType: typeof err.name === 'string' ? err.name : 'Error', stackTrace: stackOf(err) };
@@ -80,6 +97,11 @@ function unhandledBody(err) {
 }
 
 function handledBody(err) {
+  if (LEGACY) {
+    // nodejs8–16: an Error keeps its name and stack; anything else is a FunctionHandledError.
+    if (err instanceof Error) return { errorMessage: err.message, errorType: err.name, stackTrace: stackOf(err) };
+    return { errorMessage: str(err), errorType: 'FunctionHandledError' };
+  }
   return { errorMessage: err !== null && typeof err === 'object' && typeof err.message === 'string' ? err.message : str(err) };
 }
 
@@ -117,19 +139,55 @@ async function importFile(abs) {
     target = require.resolve(abs);
   } catch (err) {
     if (err.code !== 'MODULE_NOT_FOUND') throw err;
-    // require() never tries ".mjs", but FC loads index.mjs for the handler "index.x".
+    // require() never tries ".mjs", but FC's nodejs18+ load index.mjs for the handler "index.x";
+    // nodejs8–16 look for index.js only.
     target = `${abs}.mjs`;
-    if (!require('fs').existsSync(target)) throw new RuntimeError('ImportModuleError', `Module '${abs}.js' is missing.`);
+    if (LEGACY || !require('fs').existsSync(target)) throw new RuntimeError('ImportModuleError', `Module '${abs}.js' is missing.`);
   }
+  // ES modules are nodejs18+ only (FC-RUNTIMES §1): the local Node would load them, FC's older one would not.
+  if (LEGACY && isModuleScoped(target)) throw requireEsmError(target);
+  let mod;
   try {
-    return require(target); // Node ≥20.19 require()s most ES modules too
+    mod = require(target); // Node ≥20.19 require()s most ES modules too
   } catch (err) {
     // ...but not those with top-level await, nor any ES module on older Node versions.
-    if (err.code === 'ERR_REQUIRE_ESM' || err.code === 'ERR_REQUIRE_ASYNC_MODULE') {
+    if (!LEGACY && (err.code === 'ERR_REQUIRE_ESM' || err.code === 'ERR_REQUIRE_ASYNC_MODULE')) {
       return import(require('url').pathToFileURL(target).href);
     }
+    if (LEGACY && err.code === 'ERR_REQUIRE_ASYNC_MODULE') throw requireEsmError(target);
     throw err;
   }
+  // A .js file in CommonJS scope that the local Node ran as an ES module (it saw import/export):
+  // an older Node reads it as CommonJS, where that syntax is an error.
+  if (LEGACY && mod !== null && typeof mod === 'object' && mod[Symbol.toStringTag] === 'Module') {
+    throw new SyntaxError(`Cannot use import statement outside a module (ES modules need nodejs18 or later; ${RUNTIME} loads CommonJS)`);
+  }
+  return mod;
+}
+
+// A .mjs file, or a .js file whose nearest package.json says "type": "module" (Node's own rule).
+function isModuleScoped(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  const fs = require('fs');
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+// What Node ≤16 throws on require() of an ES module.
+function requireEsmError(target) {
+  const err = new Error(`require() of ES Module ${target} not supported: ${RUNTIME} loads CommonJS only (ES modules need nodejs18 or later)`);
+  err.code = 'ERR_REQUIRE_ESM';
+  return err;
 }
 
 function loadError(err) {
@@ -145,6 +203,20 @@ function loadError(err) {
 // ---------------------------------------------------------------- calls
 
 const int = (v) => (v === undefined ? undefined : parseInt(v, 10));
+
+// FC's header carries the span's baggage as base64 JSON; what does not decode is no baggage (FC's
+// runtime logs the failure and goes on). Header names: src/shared/tracing.ts.
+function baggagesOf(value) {
+  if (!value) return {};
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through
+  }
+  process.stderr.write(logLine(latestRequestId, 'WARN', [`Failed to parse base64 opentracing baggages: ${value.slice(0, 200)}`]));
+  return {};
+}
 
 function makeContext(h) {
   const requestId = h['x-fc-request-id'] || crypto.randomUUID();
@@ -173,6 +245,11 @@ function makeContext(h) {
     region: h['x-fc-region'],
     accountId: h['x-fc-account-id'],
     retryCount: int(h['x-fc-retry-count']) || 0,
+    tracing: {
+      openTracingSpanContext: h['x-fc-tracing-opentracing-span-context'],
+      openTracingSpanBaggages: baggagesOf(h['x-fc-tracing-opentracing-span-baggages']),
+      jaegerEndpoint: h['x-fc-tracing-jaeger-endpoint'],
+    },
     logger: makeLogger(requestId),
   };
 }
@@ -185,7 +262,7 @@ function startCall(res, ctx, phase) {
   let done = false;
   const finish = (status, headers, body, suffix) => {
     done = true;
-    inflight.delete(call.fail);
+    inflight.delete(call);
     // The service treats the End line as "this call's log is complete", so it must be out
     // (handed to the pipe) before the response can reach the service.
     // stderr is its own pipe: a hidden line there tells the service that stream is complete too
@@ -198,6 +275,9 @@ function startCall(res, ctx, phase) {
   };
   const errorHeaders = (type) => ({ 'content-type': 'application/json', 'x-fc-status': '404', 'x-fc-error-type': type });
   const call = {
+    get done() {
+      return done;
+    },
     ok(status, headers, body) {
       if (!done) finish(status, { ...headers, 'x-fc-status': '200' }, body, '');
     },
@@ -209,8 +289,16 @@ function startCall(res, ctx, phase) {
       process.stderr.write(logLine(ctx.requestId, 'ERROR', [body]));
       if (!done) finish(404, errorHeaders('UnhandledInvocationError'), body, UNHANDLED);
     },
+    // nodejs8–16's quirk (FC-RUNTIMES §1): an error thrown outside the handler's own stack (a timer,
+    // a stray rejection) answers as a handled error named FunctionUnhandledError: uncaughtException.
+    uncaught(err) {
+      if (!LEGACY) return call.fail(err);
+      const body = JSON.stringify({ ...unprefixedBody(err), errorType: `${UNHANDLED_PREFIX}uncaughtException` });
+      process.stderr.write(logLine(ctx.requestId, 'ERROR', [body]));
+      if (!done) finish(404, errorHeaders('HandledInvocationError'), body, HANDLED);
+    },
   };
-  inflight.add(call.fail);
+  inflight.add(call);
   return call;
 }
 
@@ -224,7 +312,7 @@ function callUser(fn, args, call, onValue) {
     return call.fail(err);
   }
   const thenable = ret !== null && (typeof ret === 'object' || typeof ret === 'function') && typeof ret.then === 'function';
-  if (thenable || fn.length < args.length) Promise.resolve(ret).then(onValue, call.fail);
+  if (thenable || fn.length < args.length) Promise.resolve(ret).then((v) => onValue(v, thenable), call.fail);
 }
 
 function toBody(v) {
@@ -252,7 +340,19 @@ function runEvent(res, ctx, phase, handler, event) {
   };
   const callback = (err, value) => (err ? call.handled(err) : succeed(value));
   const args = phase === 'Invoke' ? [event, ctx, callback] : [ctx, callback];
-  loadFunction(handler || '').then((fn) => callUser(fn, args, call, succeed), call.fail);
+  loadFunction(handler || '').then((fn) => callUser(fn, args, call, LEGACY ? ignored(call, ctx, phase) : succeed), call.fail);
+}
+
+// nodejs8–16 answer only through callback (FC-RUNTIMES §1): a resolved promise answers nothing and
+// the call waits for callback until its timeout, as on FC. fnplay says why in the log, once per call.
+function ignored(call, ctx, phase) {
+  return (value, fromPromise) => {
+    if (call.done || !fromPromise) return;
+    const what = phase === 'Invoke' ? "an async handler's result" : `an async ${phase} hook's completion`;
+    process.stderr.write(logLine(ctx.requestId, 'WARN', [
+      `fnplay: ${RUNTIME} ignores ${what}: only callback(err, result) answers (nodejs18 and later answer with the returned value); this call waits for callback until it times out`,
+    ]));
+  };
 }
 
 // ---------------------------------------------------------------- HTTP functions
@@ -389,7 +489,7 @@ function onUncaught(err) {
     process.stderr.write(logLine(latestRequestId, 'ERROR', [err]), () => process.exit(1));
     return;
   }
-  for (const fail of [...inflight]) fail(err);
+  for (const call of [...inflight]) call.uncaught(err);
 }
 process.on('uncaughtException', onUncaught);
 process.on('unhandledRejection', onUncaught);
@@ -398,7 +498,11 @@ process.on('unhandledRejection', onUncaught);
 const caSocket = process.env.FNPLAY_CA_SOCKET;
 delete process.env.FNPLAY_CA_SOCKET;
 const listening = () => {
-  process.stdout.write(`FunctionCompute ${process.env.FC_RUNTIME} runtime inited.\n`);
+  process.stdout.write(`FunctionCompute ${RUNTIME} runtime inited.\n`);
+  // Said once per instance: the version named is not the Node.js that runs the code.
+  if (NAMED_MAJOR !== parseInt(process.versions.node, 10)) {
+    process.stdout.write(`fnplay: ${RUNTIME} runs on the local Node.js ${process.version}, following ${RUNTIME}'s rules for handlers, errors and modules\n`);
+  }
 };
 if (caSocket) server.listen(caSocket, listening);
 else server.listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1', listening);

@@ -53,7 +53,7 @@ async function until<T>(probe: () => T | undefined | false, what: string, ms = 1
  * Starts the bootstrap on `files`. stdout/stderr go to files by default: a file write is done
  * when it returns, so whatever is in the file when a response arrives was written before it.
  */
-async function start(files: Record<string, string>, opts: { pipes?: boolean } = {}): Promise<Instance> {
+async function start(files: Record<string, string>, opts: { pipes?: boolean; runtime?: string } = {}): Promise<Instance> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnplay-node-bootstrap-'));
   const code = path.join(dir, 'code');
   for (const [name, text] of Object.entries(files)) {
@@ -64,7 +64,7 @@ async function start(files: Record<string, string>, opts: { pipes?: boolean } = 
   const env = {
     FC_FUNC_CODE_PATH: code,
     FC_SERVER_PORT: String(port),
-    FC_RUNTIME: 'nodejs20',
+    FC_RUNTIME: opts.runtime ?? 'nodejs20',
     FC_FUNCTION_NAME: 'fn',
     FC_SERVICE_NAME: 'svc',
     FC_REGION: 'cn-hangzhou',
@@ -224,8 +224,30 @@ describe('node bootstrap: startup and event handlers', () => {
       region: 'cn-hangzhou',
       accountId: '1234',
       retryCount: 0,
+      tracing: { openTracingSpanBaggages: {} },
       logger: 'function',
     });
+  });
+
+  it('gives context.tracing from the tracing headers, decoding the baggage', async () => {
+    const inst = await start({ 'index.js': `exports.handler = async (e, context) => context.tracing;` });
+    const baggage = Buffer.from(JSON.stringify({ user: 'u1', region: 'hz' })).toString('base64');
+    const tracing = {
+      'x-fc-tracing-opentracing-span-context': '5f2b1c:5f2b1c:0:1',
+      'x-fc-tracing-opentracing-span-baggages': baggage,
+      'x-fc-tracing-jaeger-endpoint': 'http://jaeger.local:14268/api/traces',
+    };
+    expect((await invoke(inst, 'index.handler', '', tracing)).json()).toEqual({
+      openTracingSpanContext: '5f2b1c:5f2b1c:0:1',
+      openTracingSpanBaggages: { user: 'u1', region: 'hz' },
+      jaegerEndpoint: 'http://jaeger.local:14268/api/traces',
+    });
+    // FC sends the headers empty without tracing; baggage that does not decode is none (and a WARN line).
+    const empty = { 'x-fc-tracing-opentracing-span-context': '', 'x-fc-tracing-opentracing-span-baggages': '', 'x-fc-tracing-jaeger-endpoint': '' };
+    expect((await invoke(inst, 'index.handler', '', empty)).json()).toEqual({ openTracingSpanContext: '', openTracingSpanBaggages: {}, jaegerEndpoint: '' });
+    const bad = await invoke(inst, 'index.handler', '', { 'x-fc-tracing-opentracing-span-baggages': 'not base64 json!' });
+    expect(bad.json().openTracingSpanBaggages).toEqual({});
+    expect(inst.stderr()).toMatch(/\[WARN\] Failed to parse base64 opentracing baggages: not base64 json!/);
   });
 });
 
@@ -544,5 +566,119 @@ describe('node bootstrap: concurrency', () => {
     expect(out.filter((l) => l.startsWith('FC Invoke End'))).toHaveLength(2);
     // console stamps the latest request that started: the second one, for both lines.
     expect(out.filter((l) => l.includes(`${h2['x-fc-request-id']} [verbose] done`))).toHaveLength(2);
+  });
+});
+
+describe('node bootstrap: FC Node.js versions (FC-RUNTIMES §1)', () => {
+  const localMajor = parseInt(process.versions.node, 10);
+
+  it('names the runtime in the inited line, then the local Node.js that runs it', async () => {
+    const inst = await start({ 'index.js': `exports.handler = async () => 'hi';` }, { pipes: true, runtime: 'nodejs14' });
+    await until(() => lines(inst.stdout()).length === 2, 'the line after inited');
+    expect(lines(inst.stdout())).toEqual([
+      'FunctionCompute nodejs14 runtime inited.',
+      `fnplay: nodejs14 runs on the local Node.js ${process.version}, following nodejs14's rules for handlers, errors and modules`,
+    ]);
+    const same = await start({ 'index.js': '' }, { pipes: true, runtime: `nodejs${localMajor}` });
+    expect(lines(same.stdout())).toEqual([`FunctionCompute nodejs${localMajor} runtime inited.`]);
+  });
+
+  it('nodejs8–16 answer only through callback: an async handler that returns a value times out, with a hint', async () => {
+    for (const runtime of ['nodejs8', 'nodejs10', 'nodejs12', 'nodejs14', 'nodejs16']) {
+      const inst = await start({
+        'index.js': `
+          exports.asyncReturn = async () => 'returned';
+          exports.asyncCallback = async (e, c, callback) => { await null; callback(null, 'via callback'); };
+          exports.cb = (e, c, callback) => callback(null, { n: 1 });
+          exports.rejects = async () => { throw new TypeError('async boom'); };
+        `,
+      }, { runtime });
+      expect((await invoke(inst, 'index.cb')).text, runtime).toBe('{"n":1}');
+      expect((await invoke(inst, 'index.asyncCallback')).text, runtime).toBe('via callback');
+      // A rejected promise still fails the call (FC's runtime .catch()es it).
+      const rejected = await invoke(inst, 'index.rejects');
+      expect(rejected.json(), runtime).toMatchObject({ errorType: 'FunctionUnhandledError: TypeError', errorMessage: 'async boom' });
+      const h = fcHeaders('index.asyncReturn');
+      const pending = request(inst, 'POST', '/invoke', h, '');
+      let answered = false;
+      void pending.then(() => (answered = true), () => (answered = true));
+      await until(() => inst.stderr().includes(`${h['x-fc-request-id']} [WARN] fnplay: ${runtime} ignores an async handler's result`), 'the hint');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(answered, runtime).toBe(false); // the service's timeout ends it
+      inst.child.kill('SIGKILL');
+    }
+  });
+
+  it('nodejs18+ answer with what an async handler returns', async () => {
+    for (const runtime of ['nodejs18', 'nodejs20']) {
+      const inst = await start({ 'index.js': `exports.handler = async () => 'returned';` }, { runtime });
+      expect((await invoke(inst, 'index.handler')).text, runtime).toBe('returned');
+    }
+  });
+
+  it('nodejs8–16 hooks need callback too; nodejs18+ take an async hook', async () => {
+    const code = { 'index.js': `exports.init = async (context) => { console.log('init ran'); };` };
+    const old = await start(code, { runtime: 'nodejs16' });
+    const h = fcHeaders('index.handler');
+    void request(old, 'POST', '/initialize', h).catch(() => {});
+    await until(() => old.stderr().includes(`${h['x-fc-request-id']} [WARN] fnplay: nodejs16 ignores an async Initialize hook's completion`), 'the hint');
+    expect(lines(old.stdout()).some((l) => l.startsWith(`FC Initialize End RequestId: ${h['x-fc-request-id']}`))).toBe(false);
+    const now = await start(code, { runtime: 'nodejs18' });
+    expect((await request(now, 'POST', '/initialize', fcHeaders('index.handler'))).status).toBe(200);
+  });
+
+  it('nodejs8–16 name errors as FC’s older runtime: FunctionUnhandledError, FunctionHandledError, the handled error’s name and stack', async () => {
+    const code = {
+      'index.js': `
+        exports.thrown = (e, c, cb) => { throw new RangeError('out of range'); };
+        exports.handled = (e, c, cb) => cb(new TypeError('bad input'));
+        exports.handledString = (e, c, cb) => cb('just a string');
+        exports.late = (e, c, cb) => { setTimeout(() => { throw new URIError('late failure'); }, 5); };
+      `,
+      'broken.js': 'exports.handler = (e, c, cb) => {;\n  this is not javascript\n',
+    };
+    const inst = await start(code, { runtime: 'nodejs12' });
+    const thrown = (await invoke(inst, 'index.thrown')).json();
+    expect(thrown).toMatchObject({ errorType: 'FunctionUnhandledError: RangeError', errorMessage: 'out of range' });
+    expect(thrown.stackTrace[0]).toBe('RangeError: out of range');
+    const h = fcHeaders('index.handled');
+    const handled = await request(inst, 'POST', '/invoke', h, '');
+    expect(handled.headers['x-fc-error-type']).toBe('HandledInvocationError');
+    expect(handled.json()).toMatchObject({ errorMessage: 'bad input', errorType: 'TypeError' });
+    expect(handled.json().stackTrace[0]).toBe('TypeError: bad input');
+    expect(lines(inst.stdout())).toContain(`FC Invoke End RequestId: ${h['x-fc-request-id']}, Error: Handled function error`);
+    expect((await invoke(inst, 'index.handledString')).json()).toEqual({ errorMessage: 'just a string', errorType: 'FunctionHandledError' });
+    expect((await invoke(inst, 'broken.handler')).json()).toMatchObject({ errorType: 'FunctionUnhandledError: UserCodeSyntaxError' });
+    expect((await invoke(inst, 'index.nothere')).json()).toMatchObject({ errorType: 'FunctionUnhandledError: HandlerNotFound' });
+    // the older runtime's quirk: an error thrown outside the handler's stack answers as handled
+    const late = await invoke(inst, 'index.late');
+    expect(late.headers['x-fc-error-type']).toBe('HandledInvocationError');
+    expect(late.json()).toMatchObject({ errorType: 'FunctionUnhandledError: uncaughtException', errorMessage: 'late failure' });
+
+    const now = await start(code, { runtime: 'nodejs18' });
+    expect((await invoke(now, 'index.thrown')).json()).toMatchObject({ errorType: 'RangeError' });
+    expect((await invoke(now, 'index.handled')).json()).toEqual({ errorMessage: 'bad input' });
+  });
+
+  it('ES modules load on nodejs18+ only', async () => {
+    const code = {
+      'index.mjs': `export const handler = async () => 'esm';`,
+      'lib/package.json': '{"type":"module"}',
+      'lib/typed.js': `export const handler = async () => 'typed esm';`,
+      'syntax.js': `export const handler = async () => 'detected esm';`,
+      'cjs.js': `exports.handler = (e, c, cb) => cb(null, 'cjs');`,
+    };
+    const old = await start(code, { runtime: 'nodejs16' });
+    const dir = path.join(old.dir, 'code');
+    expect((await invoke(old, 'index.handler')).json()).toMatchObject({ errorType: 'FunctionUnhandledError: ImportModuleError', errorMessage: `Module '${path.join(dir, 'index')}.js' is missing.` });
+    expect((await invoke(old, 'lib/typed.handler')).json()).toMatchObject({ errorType: 'FunctionUnhandledError: Error', errorMessage: expect.stringMatching(/^require\(\) of ES Module .*typed\.js not supported: nodejs16 loads CommonJS only/) });
+    expect((await invoke(old, 'syntax.handler')).json()).toMatchObject({ errorType: 'FunctionUnhandledError: UserCodeSyntaxError', errorMessage: expect.stringMatching(/^Cannot use import statement outside a module/) });
+    expect((await invoke(old, 'cjs.handler')).text).toBe('cjs');
+    for (const runtime of ['nodejs18', 'nodejs20']) {
+      const now = await start(code, { runtime });
+      expect((await invoke(now, 'index.handler')).text, runtime).toBe('esm');
+      expect((await invoke(now, 'lib/typed.handler')).text, runtime).toBe('typed esm');
+      expect((await invoke(now, 'syntax.handler')).text, runtime).toBe('detected esm');
+    }
   });
 });

@@ -23,3 +23,16 @@ export function nodejsLaunch({ view, env }: LaunchContext) {
     links,
   };
 }
+
+/**
+ * Every FC Node.js runtime (nodejs8 … nodejs20) runs on the Node.js that runs fnplay; the bootstrap
+ * follows the named version's rules (FC-RUNTIMES §1) but the language and standard library are the
+ * local ones. Said in every summary of a version that differs, and once per instance in its log
+ * (the bootstrap's line after "runtime inited.").
+ */
+export function nodejsSummaryNote(runtime: string): string | null {
+  const named = parseInt(runtime.slice('nodejs'.length), 10);
+  const local = process.versions.node;
+  if (named === parseInt(local, 10)) return null;
+  return `${runtime} runs on the local Node.js ${local} (FC runs Node.js ${named}): fnplay follows ${runtime}'s handler rules, but the language and standard library are Node.js ${parseInt(local, 10)}'s`;
+}
