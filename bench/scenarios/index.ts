@@ -9,6 +9,7 @@ import { asyncQueue } from './async-queue.ts';
 import { ui } from './ui.ts';
 import { goRuntime } from './go.ts';
 import { container } from './container.ts';
+import { pythonRuntime } from './python.ts';
 
-/** The scenarios of issue 4, then the log flood of issue 8, the go1 runtime and custom containers, in the order they run. */
-export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime, container];
+/** The scenarios of issue 4, then the log flood of issue 8, the go1 runtime, custom containers and the Python runtime, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime, container, pythonRuntime];
