@@ -231,7 +231,9 @@ ${extra}`;
   });
 
   it('refuses a runtime fnplay does not run, and a trigger method FC does not know', () => {
-    expect(() => sYamlToManifest(minimal('name: fn\nruntime: java11'))).toThrow(/'java11' is not a runtime fnplay runs/);
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: java11'))).toThrow(/function\.runtime: runtime 'java11' is a Function Compute runtime that fnplay does not run \(fnplay runs nodejs20, .*python3\.10/);
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: nodejs6'))).toThrow(/runtime 'nodejs6' is deprecated/);
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: cobol'))).toThrow(/function\.runtime: Runtime is set to an invalid value/);
     const badMethod = minimal('name: fn\nruntime: nodejs20', '      triggers:\n        - type: http\n          config:\n            methods: [FETCH]');
     expect(() => sYamlToManifest(badMethod)).toThrow(/triggers\.0\.config\.methods/);
   });

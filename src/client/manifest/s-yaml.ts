@@ -1,6 +1,6 @@
 import { Document, parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { httpTriggerConfig, isContainerRuntime, isCustomRuntime, RUNTIMES, type Runtime } from '../../shared/function-config.ts';
+import { httpTriggerConfig, isContainerRuntime, isCustomRuntime, runtimeProblem, type Runtime } from '../../shared/function-config.ts';
 import { containerConfigOf } from '../workspace/deploy-request.ts';
 import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { jsonToWords } from '../workspace/json-words.ts';
@@ -95,9 +95,9 @@ export function sYamlToManifest(text: string): ManifestDraft {
 function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
   const D = DEFAULT_MANIFEST;
   const f = props.function;
-  if (!(RUNTIMES as readonly string[]).includes(f.runtime)) {
-    throw new Error(`${at}.function.runtime: '${f.runtime}' is not a runtime fnplay runs (use one of ${RUNTIMES.join(', ')})`);
-  }
+  // the service's own words: a deprecated runtime, one FC has and fnplay does not run, or no runtime at all
+  const problem = runtimeProblem(f.runtime);
+  if (problem) throw new Error(`${at}.function.runtime: ${problem}`);
   const hooks = f.instanceLifecycleConfig;
   const http = props.triggers?.find((t) => t.type.toLowerCase() === 'http');
   const draft: ManifestDraft = {
