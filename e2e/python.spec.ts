@@ -8,6 +8,19 @@ const SHOTS = 'test-results/screenshots';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+const stored = (page: Page, path: string) =>
+  page.evaluate((p) => JSON.parse(localStorage.getItem('fnplay-workspace') ?? '{}').state?.files?.[p]?.content as string | undefined, path);
+
+/** Replaces the open file's text through the editor, as a user would: select all, paste. */
+async function replaceCode(page: Page, path: string, code: string) {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  const editor = page.getByRole('textbox', { name: `Editor: ${path}` });
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => stored(page, path)).toBe(code);
+}
 
 async function useTemplate(page: Page, label: string, functionName: string) {
   await page.getByLabel('Template').selectOption({ label });
@@ -21,7 +34,7 @@ async function useTemplate(page: Page, label: string, functionName: string) {
 test.describe('Python', () => {
   test.skip(!hasPython, 'needs python3, which the Python runtime runs');
 
-  test('the Python event template: deployed, invoked, its result and its logs', async ({ app: page }) => {
+  test('the Python event template: deployed, invoked, its result and its logs; then an exception, as FC reports it', async ({ app: page }) => {
     await useTemplate(page, 'Python event function', 'e2e-python');
     // Monaco's Python mode: keywords get their own token colour.
     await expect(page.locator('.monaco-editor .view-line').filter({ hasText: 'def handler(event, context):' }).locator('span[class*="mtk"]').first()).toHaveText('def');
@@ -40,6 +53,14 @@ test.describe('Python', () => {
     await expect(logs).toContainText('received {"name": "e2e"}');
     await expect(region(page, 'Execution summary').getByText('Cold start')).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/python-01-event.png` });
+
+    // An exception in the handler: FC's error body, named after the Python exception.
+    await replaceCode(page, 'index.py', "def handler(event, context):\n    raise ValueError('kaput ' + event.decode('utf-8'))\n");
+    await page.getByRole('button', { name: 'Invoke', exact: true }).click();
+    await expect(result).toContainText('UnhandledInvocationError', { timeout: 30_000 });
+    await expect(result).toContainText('ValueError');
+    await expect(result).toContainText('kaput');
+    await expect(logs).toContainText('Error: Unhandled function error');
   });
 
   test('the WSGI template as an HTTP function, through the request builder', async ({ app: page }) => {
