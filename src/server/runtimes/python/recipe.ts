@@ -34,6 +34,20 @@ export function findHostPython(runtime: string, run = spawnSync): HostPython | n
   return { binary, prefix: root };
 }
 
+/** The Python FC runs for each name (FC-RUNTIMES §2: `python3` is FC's Python 3.6). */
+const FC_PYTHON: Record<string, string> = { python3: '3.6', 'python3.9': '3.9', 'python3.10': '3.10' };
+
+/**
+ * Said in every execution summary whose Python differs from FC's for the name (and once per
+ * instance in its log, by the bootstrap): the code runs on the host's interpreter.
+ */
+export function pythonSummaryNote(runtime: string, host: HostPython | null): string | null {
+  const local = host ? /python(\d+\.\d+)$/.exec(host.binary)?.[1] ?? null : null;
+  const fc = FC_PYTHON[runtime];
+  if (!fc || local === fc) return null;
+  return `${runtime} runs on the local Python ${local ?? `at ${host?.binary ?? 'unknown'}`} (FC runs Python ${fc}): the language and standard library are the local ones`;
+}
+
 /** `python3`, `python3.9`, `python3.10`: bootstrap.py on the host's interpreter, found once per service. */
 export function createPythonRecipe(find: (runtime: string) => HostPython | null = findHostPython): (runtime: string) => RuntimeRecipe {
   const found = new Map<string, HostPython | null>();
@@ -51,6 +65,7 @@ export function createPythonRecipe(find: (runtime: string) => HostPython | null 
         channel: 'ca',
         readyWhen: 'inited-line',
         launch: (ctx) => pythonLaunch(ctx, runtime, hostPython(runtime)),
+        summaryNote: () => pythonSummaryNote(runtime, hostPython(runtime)),
       };
       recipes.set(runtime, recipe);
     }
