@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { buildTestImages, exportImage, missingImageTools } from '../test/helpers/oci-images.ts';
-import { test, expect } from './fixtures.ts';
+import { test, expect, region } from './fixtures.ts';
 
 // A custom-container function from an image built offline (umoci, skopeo, Go: the static test
 // server on 0.0.0.0:9000), saved as `docker save` would, uploaded through the page, deployed,
@@ -16,7 +15,6 @@ const missing = [...missingImageTools({ go: true }), ...['bwrap', 'socat'].filte
 // A cold Go cache builds net/http (~20 s); an unpack and a cold start take seconds.
 const PREPARE_TIMEOUT = 120_000;
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 
 test.describe('custom-container', () => {
   test.skip(missing.length > 0, `needs ${missing.join(', ')} to build the test image and run containers`);

@@ -57,3 +57,22 @@ export const test = base.extend<{ app: Page }, { service: { url: string } }>({
   },
 });
 export { expect };
+
+/** A pane of the page by its accessible name. */
+export const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+
+/** A workspace file's text as the page keeps it (localStorage). */
+export const stored = (page: Page, path: string) =>
+  page.evaluate((p) => JSON.parse(localStorage.getItem('fnplay-workspace') ?? '{}').state?.files?.[p]?.content as string | undefined, path);
+
+/** Replaces the open file's text through the editor, as a user would: select all, paste. */
+export async function replaceCode(page: Page, path: string, code: string) {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  const editor = page.getByRole('textbox', { name: `Editor: ${path}` });
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => stored(page, path)).toBe(code);
+}
+

@@ -1,5 +1,4 @@
-import { test, expect } from './fixtures.ts';
-import type { Page } from '@playwright/test';
+import { test, expect, region, replaceCode, stored } from './fixtures.ts';
 
 // Go source written in the playground is built by the service (offline, against fnplay's SDK):
 // this needs `go` on the machine, as the service does.
@@ -7,20 +6,6 @@ const SHOTS = 'test-results/screenshots';
 // A fresh data dir has an empty Go build cache: the first build compiles the standard library.
 const BUILD_TIMEOUT = 240_000;
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-const stored = (page: Page, path: string) =>
-  page.evaluate((p) => JSON.parse(localStorage.getItem('fnplay-workspace') ?? '{}').state?.files?.[p]?.content as string | undefined, path);
-
-/** Replaces the open file's text through the editor, as a user would: select all, paste. */
-async function replaceCode(page: Page, path: string, code: string) {
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
-  const editor = page.getByRole('textbox', { name: `Editor: ${path}` });
-  await editor.focus();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('ControlOrMeta+V');
-  await expect.poll(() => stored(page, path)).toBe(code);
-}
 
 test('a Go function from its template: built on deploy, invoked once built, its compile errors one click from the line', async ({ app: page }) => {
   test.setTimeout(2 * BUILD_TIMEOUT + 60_000);

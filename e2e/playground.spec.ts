@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures.ts';
+import { test, expect, region } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 
 const SHOTS = 'test-results/screenshots';
@@ -25,7 +25,6 @@ async function setField(page: Page, label: string, value: string) {
   await input.fill(value);
 }
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 
 test('write a function, invoke it, and watch result, summary, live logs, instances and acceleration', async ({ app: page }) => {
   await setField(page, 'Function name', 'e2e-event');

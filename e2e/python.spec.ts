@@ -1,26 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { test, expect, region, replaceCode } from './fixtures.ts';
 
 // Python functions from the playground's templates, run by the service's Python runtime with the
 // host's python3, as the service runs them.
 const SHOTS = 'test-results/screenshots';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-const stored = (page: Page, path: string) =>
-  page.evaluate((p) => JSON.parse(localStorage.getItem('fnplay-workspace') ?? '{}').state?.files?.[p]?.content as string | undefined, path);
-
-/** Replaces the open file's text through the editor, as a user would: select all, paste. */
-async function replaceCode(page: Page, path: string, code: string) {
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
-  const editor = page.getByRole('textbox', { name: `Editor: ${path}` });
-  await editor.focus();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('ControlOrMeta+V');
-  await expect.poll(() => stored(page, path)).toBe(code);
-}
 
 async function useTemplate(page: Page, label: string, functionName: string) {
   await page.getByLabel('Template').selectOption({ label });

@@ -36,3 +36,27 @@ export function phasesText(samples: ColdSample[]): string {
   const p50 = (k: keyof ColdSample) => fmt(summary(samples.map((s) => s[k])).p50);
   return `phases p50: PullCode ${p50('pullCodeMs')}, InitRuntime ${p50('initRuntimeMs')}, InitFunction ${p50('initFunctionMs')} ms`;
 }
+
+/**
+ * Cold starts of several kinds and of a floor, taking turns (each round starts with the next kind,
+ * so drift and load fall on all alike), after one untimed round that loads each kind's code into
+ * this process's caches.
+ */
+export async function coldStartsInTurns(
+  kinds: Record<string, () => Promise<ColdSample>>,
+  floorCall: () => Promise<number>,
+  rounds: number,
+  progress: { counter(text: string, total: number): (done: number) => void },
+): Promise<{ cold: Record<string, ColdSample[]>; floor: number[] }> {
+  const cold: Record<string, ColdSample[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const floor: number[] = [];
+  const steps = [...Object.entries(kinds).map(([k, call]) => async () => void cold[k].push(await call())), async () => void floor.push(await floorCall())];
+  for (const call of Object.values(kinds)) await call();
+  await floorCall();
+  const tick = progress.counter(`cold starts (${steps.length} kinds, taking turns) ×`, rounds);
+  for (let i = 0; i < rounds; i++) {
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
+    tick(i + 1);
+  }
+  return { cold, floor };
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBareServer } from '../lib/bare-server.ts';
 import { startBenchService, type BenchService } from '../lib/bench-service.ts';
-import { coldCaller, phasesText, type ColdSample } from '../lib/cold-call.ts';
+import { coldCaller, coldStartsInTurns, phasesText, type ColdSample } from '../lib/cold-call.ts';
 import { ECHO_HANDLER, PAYLOAD_100B } from '../lib/echo-function.ts';
 import { GO_FUNCTION, GO_SERVICE, measureGoBuilds } from '../lib/go-builds.ts';
 import { BARE_GO_SERVER, helloGo, zipExecutable } from '../lib/go-function.ts';
@@ -93,18 +93,10 @@ export const goRuntime: Scenario = {
         ...(sandboxed ? { 'Go, sandboxed, no internetAccess': () => boxed.call(OFFLINE_SERVICE, GO_FUNCTION, PAYLOAD_100B) } : {}),
         'Node.js, same service': () => boxed.call(GO_SERVICE, 'node', PAYLOAD_100B),
       };
-      const cold: Record<string, ColdSample[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
-      const floor: number[] = [];
-      const steps = [...Object.entries(kinds).map(([k, call]) => async () => void cold[k].push(await call())), async () => void floor.push(await floorCall())];
+      let cold: Record<string, ColdSample[]>;
+      let floor: number[];
       try {
-        // One untimed round: the first start of each kind pays for loading code into this process's caches.
-        for (const call of Object.values(kinds)) await call();
-        await floorCall();
-        const tick = progress.counter(`cold starts (${steps.length} kinds, taking turns) ×`, coldRounds);
-        for (let i = 0; i < coldRounds; i++) {
-          for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
-          tick(i + 1);
-        }
+        ({ cold, floor } = await coldStartsInTurns(kinds, floorCall, coldRounds, progress));
       } finally {
         await boxed.close();
         await open.close();
