@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs inside an instance's sandbox, in front of the function's command:
-#   instance-init.sh [--forward PORT:SOCKET]... [--relay PORT] -- COMMAND [ARGS...]
+#   instance-init.sh [--forward PORT:SOCKET]... [--relay PORT] [--socket PATH] -- [COMMAND [ARGS...]]
 # --forward PORT:SOCKET: 127.0.0.1:PORT inside reaches the service's Unix socket SOCKET: a host
 #   port the user named with `fnplay --host-port` (/run/fnplay-host/P.sock), or FC's runtime API
 #   that a Go binary polls (/run/fnplay/runtime-api.sock, which answers before COMMAND starts).
@@ -8,9 +8,13 @@
 #   127.0.0.2:PORT, the Unix socket the service connects to (/run/fnplay/ca.sock) is relayed to it.
 #   127.0.0.2, not 127.0.0.1: FC reaches the CAPort from outside the instance, so a server bound
 #   to 127.0.0.1 alone must not start (seed 000 §4.2); one bound to 0.0.0.0 answers on every address.
-# The script lives exactly as long as COMMAND and exits with its status.
+# --socket PATH: where the relayed Unix socket is made (default /run/fnplay/ca.sock).
+# The script lives exactly as long as COMMAND and exits with its status. Without COMMAND it runs
+# outside a container instance, joined to its network namespace only (outside-relay.ts: the image
+# holds none of fnplay's tools), and lives until the service kills it with the instance.
 forwards=()
 relay=
+socket=/run/fnplay/ca.sock
 # A pipe nobody writes to: `read -t` on it waits without forking a `sleep` each round.
 exec 9<> <(:)
 nap() { read -r -t "$1" -u 9 || true; }
@@ -18,6 +22,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   case "$1" in
     --forward) forwards+=("$2"); shift 2 ;;
     --relay) relay=$2; shift 2 ;;
+    --socket) socket=$2; shift 2 ;;
     *) echo "instance-init: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -31,15 +36,18 @@ for f in "${forwards[@]}"; do
   case "${f#*:}" in /run/fnplay/*) ;; *) continue ;; esac
   for _ in $(seq 1 1000); do (exec 3<>/dev/tcp/127.0.0.1/"${f%%:*}") 2>/dev/null && break; nap 0.001; done
 done
-"$@" 9<&- &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null' TERM
-trap 'kill -INT $pid 2>/dev/null' INT
+pid=
+if [ $# -gt 0 ]; then
+  "$@" 9<&- &
+  pid=$!
+  trap 'kill -TERM $pid 2>/dev/null' TERM
+  trap 'kill -INT $pid 2>/dev/null' INT
+fi
 if [ -n "$relay" ]; then
   hinted=
   tries=0
   until (exec 3<>/dev/tcp/127.0.0.2/"$relay") 2>/dev/null; do
-    if ! kill -0 $pid 2>/dev/null; then
+    if [ -n "$pid" ] && ! kill -0 $pid 2>/dev/null; then
       wait $pid
       exit $?
     fi
@@ -52,9 +60,13 @@ if [ -n "$relay" ]; then
     fi
     nap 0.002
   done
-  socat UNIX-LISTEN:/run/fnplay/ca.sock,fork,unlink-early TCP:127.0.0.2:"$relay",nodelay 2>/dev/null &
+  socat UNIX-LISTEN:"$socket",fork,unlink-early TCP:127.0.0.2:"$relay",nodelay 2>/dev/null &
 fi
 exec 9<&-
+if [ -z "$pid" ]; then
+  wait
+  exit 0
+fi
 # `wait` returns early when a trapped signal arrives; keep waiting until COMMAND itself is gone.
 while :; do
   wait $pid
