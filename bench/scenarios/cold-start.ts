@@ -1,6 +1,6 @@
 import { bareServerDir, bareServerEnv, BARE_SERVER_JS, startBareServer } from '../lib/bare-server.ts';
 import { startBenchService, type BenchService } from '../lib/bench-service.ts';
-import { coldCaller, phasesText, type ColdSample } from '../lib/cold-call.ts';
+import { coldCaller, coldStartsInTurns, phasesText, type ColdSample } from '../lib/cold-call.ts';
 import { fmt, summary } from '../lib/stats.ts';
 import { compared, type Figure, type Scenario } from '../lib/types.ts';
 
@@ -55,18 +55,7 @@ export const coldStart: Scenario = {
           'custom runtime, sandboxed': () => boxed.call('cold', 'custom'),
         } : {}),
       };
-      const samples: Record<string, ColdSample[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
-      const floor: number[] = [];
-      const steps = [...Object.entries(kinds).map(([k, call]) => async () => void samples[k].push(await call())), async () => void floor.push(await floorCall())];
-
-      // One untimed round: the first start of each kind pays for loading code into this process's caches.
-      for (const call of Object.values(kinds)) await call();
-      await floorCall();
-      const tick = progress.counter(`cold starts (${steps.length} kinds, taking turns) ×`, rounds);
-      for (let i = 0; i < rounds; i++) {
-        for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
-        tick(i + 1);
-      }
+      const { cold: samples, floor } = await coldStartsInTurns(kinds, floorCall, rounds, progress);
 
       const f = summary(floor);
       const floorRef = (p: 'p50' | 'p95') => ({ name: `bare node spawn→first response ${p}`, value: f[p] });
