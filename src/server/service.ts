@@ -16,6 +16,7 @@ import { createImageGc, DEFAULT_IMAGE_GRACE_MS } from './resources/image-gc.ts';
 import { createImageStore, FC_IMAGE_SIZE_LIMITS, type Credentials } from './images/index.ts';
 import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
+import { createWeightedRouter } from './resources/qualifiers.ts';
 import { openStore } from './store/index.ts';
 import type { AccessKeys } from './http/signature.ts';
 
@@ -62,7 +63,8 @@ export async function startFnplay(cfg: FnplayConfig) {
     startDeadlineMs: (cfg.startDeadlineSec ?? 120) * 1000, freeze: cfg.freeze ?? true,
   });
   const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
-  const onChanged = (service: string, fn: string, revision: number) => void scheduler.drain(service, fn, revision);
+  // A change to a function is a change to LATEST: a version's instances keep running its code.
+  const onChanged = (service: string, fn: string, revision: number) => void scheduler.drain(service, fn, { versionId: 'LATEST', keepRevision: revision });
   const imageGc = createImageGc({
     repo: store.resources, images, hub, graceMs: cfg.imageGraceSec !== undefined ? cfg.imageGraceSec * 1000 : DEFAULT_IMAGE_GRACE_MS,
     runningDigests: () => scheduler.all().flatMap((i) => (i.rev.fn.imageDigest ? [i.rev.fn.imageDigest] : [])),
@@ -82,7 +84,7 @@ export async function startFnplay(cfg: FnplayConfig) {
   const allowedHosts = new Set<string>();
   const app = createHttpApp({
     store, code, images, imageGc, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
-    region: cfg.region ?? 'cn-hangzhou', apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
+    region: cfg.region ?? 'cn-hangzhou', weights: createWeightedRouter(), apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
   // What Node's parser refuses (bad request line or header bytes, headers over its limit) never

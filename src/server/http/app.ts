@@ -5,6 +5,9 @@ import { httpInvoke, invocationTarget, invokeRoutes } from './fc-invoke.ts';
 import { customDomainRoutes } from './fc-custom-domains.ts';
 import { customDomainOf, serveCustomDomain } from './custom-domain-host.ts';
 import { codeSignature, resourceRoutes } from './fc-resources.ts';
+import { serviceRoutes } from './fc-services.ts';
+import { triggerRoutes } from './fc-triggers.ts';
+import { releaseRoutes } from './fc-releases.ts';
 import { playgroundApi } from './playground-api.ts';
 import { playgroundEndpoints } from './playground-endpoints.ts';
 import { verifySignature, } from './signature.ts';
@@ -17,6 +20,20 @@ function errorResponse(c: Context, err: unknown) {
   const fc = err instanceof FcError ? err : new FcError('InternalServerError', 'an internal error has occurred. Please retry.');
   if (!(err instanceof FcError)) console.error('fnplay: unexpected error', err);
   return c.json(fc.toBody(), fc.status as 400, { 'x-fc-request-id': c.res.headers.get('x-fc-request-id') ?? randomUUID() });
+}
+
+/** Every route of the FC 2.0 API, from the route tables; `signed`: each request must carry the FC signature. */
+export const FC_ROUTES = [...serviceRoutes, ...resourceRoutes, ...triggerRoutes, ...releaseRoutes, ...invokeRoutes, ...customDomainRoutes];
+
+function fcRoutes(deps: HttpDeps, signed: boolean) {
+  const fc = new Hono();
+  fc.use('*', async (c, next) => {
+    if (signed) verifySignature(deps.keys, c.req.method, new URL(c.req.url).pathname, headerRecord(c), null);
+    c.header('x-fc-request-id', randomUUID());
+    await next();
+  });
+  for (const r of FC_ROUTES) fc.on(r.method, r.path, (c) => r.handler(c, deps));
+  return fc;
 }
 
 export function createHttpApp(deps: HttpDeps) {
@@ -61,6 +78,9 @@ export function createHttpApp(deps: HttpDeps) {
   });
   app.route('/api', playgroundEndpoints(deps));
   app.route('/api', playgroundApi(deps));
+  // The FC API's own routes for the page (versions, aliases, layers, provision configs, …): the
+  // same handlers, behind the page's token instead of the FC signature.
+  app.route('/api/fc', fcRoutes(deps, false));
 
   // The HTTP trigger proxy checks its own signature (anonymous triggers need none).
   const proxy = (c: Context) => {
@@ -71,16 +91,7 @@ export function createHttpApp(deps: HttpDeps) {
   app.all(`${FC_PREFIX}/proxy/:service/:function`, proxy);
   app.all(`${FC_PREFIX}/proxy/:service/:function/*`, proxy);
 
-  const fc = new Hono();
-  fc.use('*', async (c, next) => {
-    verifySignature(deps.keys, c.req.method, new URL(c.req.url).pathname, headerRecord(c), null);
-    c.header('x-fc-request-id', randomUUID());
-    await next();
-  });
-  for (const r of [...resourceRoutes, ...invokeRoutes, ...customDomainRoutes]) {
-    fc.on(r.method, r.path, (c) => r.handler(c, deps));
-  }
-  app.route(FC_PREFIX, fc);
+  app.route(FC_PREFIX, fcRoutes(deps, true));
 
   // getFunctionCode's download URL: signed by fnplay itself, valid for an hour.
   app.get('/code/:file', async (c) => {

@@ -11,6 +11,7 @@ import type { Scheduler } from '../scheduler/index.ts';
 import type { FunctionRecord, ServiceRecord, Store } from '../store/index.ts';
 import type { AccessKeys } from './signature.ts';
 import type { SandboxStatus } from '../../shared/sandbox-status.ts';
+import { qualify, type Qualified, type WeightedRouter } from '../resources/qualifiers.ts';
 
 /** Everything the routes use, made once per service start. */
 export interface HttpDeps {
@@ -32,13 +33,11 @@ export interface HttpDeps {
   allowedHosts: Set<string>;
   maxInstances: number;
   sandbox: SandboxStatus;
+  /** Splits calls through an alias with additionalVersionWeight between its versions. */
+  weights: WeightedRouter;
 }
 
-/** `{service}[.{qualifier}]`: FC2-API §1 — split at the first dot. */
-export function splitQualifier(segment: string) {
-  const i = segment.indexOf('.');
-  return i < 0 ? { serviceName: segment, qualifier: null } : { serviceName: segment.slice(0, i), qualifier: segment.slice(i + 1) };
-}
+export { splitQualifier } from '../resources/qualifiers.ts';
 
 export function requireService(deps: HttpDeps, name: string): ServiceRecord {
   const s = deps.store.resources.getService(name);
@@ -52,11 +51,9 @@ export function requireFunction(deps: HttpDeps, serviceName: string, functionNam
   return f;
 }
 
-/** fnplay has no versions or aliases yet: every qualifier but LATEST names something that does not exist. */
-export function requireLatest(serviceName: string, qualifier: string | null) {
-  if (!qualifier || qualifier === 'LATEST') return 'LATEST';
-  if (/^\d+$/.test(qualifier)) throw new FcError('VersionNotFound', `version '${qualifier}' of service '${serviceName}' does not exist`);
-  throw new FcError('AliasNotFound', `alias '${qualifier}' of service '${serviceName}' does not exist`);
+/** A qualifier of the service, checked to exist (LATEST when none is given). */
+export function requireQualifier(deps: HttpDeps, serviceName: string, qualifier: string | null | undefined): Qualified {
+  return qualify(deps.store, serviceName, qualifier);
 }
 
 /**

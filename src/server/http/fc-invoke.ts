@@ -3,7 +3,8 @@ import { FcError } from '../errors.ts';
 import type { FunctionRevision } from '../scheduler/index.ts';
 import type { InvokeResult } from '../invocations/index.ts';
 import type { FunctionRecord } from '../store/index.ts';
-import { header, headerRecord, param, rawBody, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
+import { header, headerRecord, param, rawBody, requireQualifier, requireService, splitQualifier, type HttpDeps } from './context.ts';
+import { functionAt, LATEST, readVersionOf, serviceAt, type Qualified } from '../resources/qualifiers.ts';
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
 import { hasControlCharacter, isHeaderName } from '../../shared/http-syntax.ts';
@@ -15,29 +16,44 @@ const MAX_HEADER_BYTES = 4096;
 const MAX_PATH_BYTES = 4096;
 
 type Revision = { rev: FunctionRevision; maxInstances: number | null };
-// Reading and parsing the service, function and on-demand rows cost more than the rest of the
-// call's own work; they are kept until the next write to the store.
-const revisions = new WeakMap<HttpDeps, { generation: number; byName: Map<string, Revision> }>();
+/** What a service segment and function name resolve to: the qualifier, and a revision per version it routes to. */
+type Target = { q: Qualified; serviceName: string; byVersion: Map<string, Revision> };
+// Reading and parsing the service, function, alias and on-demand rows cost more than the rest of
+// the call's own work; they are kept until the next write to the store.
+const targets = new WeakMap<HttpDeps, { generation: number; byName: Map<string, Target> }>();
 
-/** What an invocation runs: the function as it is now, with its qualifier and its instance cap. */
+/**
+ * What an invocation runs: the function at the qualifier's version (an alias with
+ * additionalVersionWeight picks one per call, by weight), with its instance cap.
+ */
 export function revisionOf(deps: HttpDeps, serviceSegment: string, functionName: string): Revision {
-  const generation = deps.store.resources.generation();
-  let cache = revisions.get(deps);
-  if (cache?.generation !== generation) revisions.set(deps, (cache = { generation, byName: new Map() }));
+  const generation = deps.store.generation();
+  let cache = targets.get(deps);
+  if (cache?.generation !== generation) targets.set(deps, (cache = { generation, byName: new Map() }));
   const key = `${serviceSegment}/${functionName}`;
-  let found = cache.byName.get(key);
-  if (!found) cache.byName.set(key, (found = readRevision(deps, serviceSegment, functionName)));
+  let target = cache.byName.get(key);
+  if (!target) {
+    const { serviceName, qualifier } = splitQualifier(serviceSegment);
+    requireService(deps, serviceName);
+    const q = requireQualifier(deps, serviceName, qualifier);
+    // The function must exist at the qualifier's own version, whichever version a call then takes.
+    functionAt(deps.store, serviceName, readVersionOf(q), functionName);
+    cache.byName.set(key, (target = { q, serviceName, byVersion: new Map() }));
+  }
+  const versionId = target.q.kind === 'alias' ? deps.weights.pick(target.serviceName, target.q.alias) : readVersionOf(target.q);
+  let found = target.byVersion.get(versionId);
+  if (!found) target.byVersion.set(versionId, (found = readRevision(deps, target, functionName, versionId)));
   return found;
 }
 
-function readRevision(deps: HttpDeps, serviceSegment: string, functionName: string): Revision {
-  const { serviceName, qualifier } = splitQualifier(serviceSegment);
-  const service = requireService(deps, serviceName);
-  const q = requireLatest(serviceName, qualifier);
-  const fn = servingRecord(requireFunction(deps, serviceName, functionName));
-  const onDemand = deps.store.resources.getOnDemand(serviceName, q, functionName);
+function readRevision(deps: HttpDeps, target: Target, functionName: string, versionId: string): Revision {
+  const { serviceName, q } = target;
+  const service = serviceAt(deps.store, serviceName, versionId);
+  const at = functionAt(deps.store, serviceName, versionId, functionName);
+  const fn = versionId === LATEST ? servingRecord(at) : at;
+  const onDemand = deps.store.resources.getOnDemand(serviceName, q.qualifier, functionName);
   return {
-    rev: { service, fn, qualifier: q, versionId: 'LATEST', region: deps.region, accountId: deps.accountId },
+    rev: { service, fn, qualifier: q.qualifier, versionId, region: deps.region, accountId: deps.accountId },
     maxInstances: onDemand ? onDemand.maximumInstanceCount : null,
   };
 }

@@ -1,78 +1,18 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
-import { checkIfMatch, isoNow, newEtag, parseBody } from '../resources/function-ops.ts';
-import type { ServiceRecord, TriggerRecord } from '../store/index.ts';
-import { createTriggerBody, onDemandConfigBody, serviceBody, updateServiceBody, updateTriggerBody } from '../../shared/function-config.ts';
-import { jsonBody, param, replyJson, requireFunction, requireLatest, requireService, splitQualifier, type HttpDeps } from './context.ts';
-import { functionView, paginate, serviceView, triggerView } from './views.ts';
+import { checkIfMatch, newEtag, parseBody } from '../resources/function-ops.ts';
+import { functionAt, functionsAt, LATEST, readVersionOf, type Qualified } from '../resources/qualifiers.ts';
+import { onDemandConfigBody } from '../../shared/function-config.ts';
+import { jsonBody, param, replyJson, requireFunction, requireQualifier, requireService, splitQualifier, type HttpDeps } from './context.ts';
+import { functionView, paginate } from './views.ts';
 
 export type Route = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; handler: (c: Context, deps: HttpDeps) => Response | Promise<Response> };
 
 const queries = (c: Context) => c.req.query() as Record<string, string | undefined>;
 
-/** Services, functions, triggers, on-demand configs and instances of the FC 2.0 API (FC2-API §5). */
+/** Functions, on-demand configs and instances of the FC 2.0 API (FC2-API §5); each reads at a qualifier where FC lets it. */
 export const resourceRoutes: Route[] = [
-  // ── services
-  {
-    method: 'POST', path: '/services',
-    handler: async (c, deps) => {
-      const body = parseBody(serviceBody, await jsonBody(c));
-      if (deps.store.resources.getService(body.serviceName)) throw new FcError('ServiceAlreadyExists', `service '${body.serviceName}' already exists`);
-      const now = isoNow();
-      const s: ServiceRecord = {
-        serviceName: body.serviceName, serviceId: randomUUID(), description: body.description ?? '', role: body.role ?? '',
-        internetAccess: body.internetAccess ?? true, logConfig: { project: '', logstore: '', ...body.logConfig },
-        tracingConfig: body.tracingConfig ?? null, createdTime: now, lastModifiedTime: now, etag: newEtag(),
-      };
-      deps.store.resources.putService(s);
-      return replyJson(c, serviceView(s), 200, s.etag);
-    },
-  },
-  {
-    method: 'GET', path: '/services',
-    handler: (c, deps) => {
-      const { page, nextToken } = paginate(deps.store.resources.listServices(), (s) => s.serviceName, queries(c));
-      return replyJson(c, { services: page.map(serviceView), ...(nextToken ? { nextToken } : {}) });
-    },
-  },
-  {
-    method: 'GET', path: '/services/:service',
-    handler: (c, deps) => {
-      const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
-      const s = requireService(deps, serviceName);
-      requireLatest(serviceName, qualifier);
-      return replyJson(c, serviceView(s), 200, s.etag);
-    },
-  },
-  {
-    method: 'PUT', path: '/services/:service',
-    handler: async (c, deps) => {
-      const prev = requireService(deps, param(c, 'service'));
-      checkIfMatch(c.req.header('if-match'), prev.etag);
-      const body = parseBody(updateServiceBody, await jsonBody(c));
-      const s: ServiceRecord = {
-        ...prev, description: body.description ?? prev.description, role: body.role ?? prev.role,
-        internetAccess: body.internetAccess ?? prev.internetAccess, logConfig: body.logConfig ? { project: '', logstore: '', ...body.logConfig } : prev.logConfig,
-        // absent keeps it; `{}` (or FC's `{type:null, params:null}`) turns tracing off (FC2-API §4)
-        tracingConfig: body.tracingConfig !== undefined ? body.tracingConfig : (prev.tracingConfig ?? null),
-        lastModifiedTime: isoNow(), etag: newEtag(),
-      };
-      deps.store.resources.putService(s);
-      return replyJson(c, serviceView(s), 200, s.etag);
-    },
-  },
-  {
-    method: 'DELETE', path: '/services/:service',
-    handler: (c, deps) => {
-      const s = requireService(deps, param(c, 'service'));
-      checkIfMatch(c.req.header('if-match'), s.etag);
-      if (deps.store.resources.countFunctions(s.serviceName) > 0) throw new FcError('ServiceNotEmpty', `service '${s.serviceName}' still has functions: delete them first`);
-      deps.store.resources.deleteService(s.serviceName);
-      return c.body(null, 204);
-    },
-  },
-
   // ── functions
   {
     method: 'POST', path: '/services/:service/functions',
@@ -85,30 +25,24 @@ export const resourceRoutes: Route[] = [
   {
     method: 'GET', path: '/services/:service/functions',
     handler: (c, deps) => {
-      const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
-      requireService(deps, serviceName);
-      requireLatest(serviceName, qualifier);
-      const { page, nextToken } = paginate(deps.store.resources.listFunctions(serviceName), (f) => f.config.functionName, queries(c));
+      const { serviceName, versionId } = readTarget(c, deps);
+      const { page, nextToken } = paginate(functionsAt(deps.store, serviceName, versionId), (f) => f.config.functionName, queries(c));
       return replyJson(c, { functions: page.map(functionView), ...(nextToken ? { nextToken } : {}) });
     },
   },
   {
     method: 'GET', path: '/services/:service/functions/:function',
     handler: (c, deps) => {
-      const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
-      requireService(deps, serviceName);
-      requireLatest(serviceName, qualifier);
-      const fn = requireFunction(deps, serviceName, param(c, 'function'));
+      const { serviceName, versionId } = readTarget(c, deps);
+      const fn = functionAt(deps.store, serviceName, versionId, param(c, 'function'));
       return replyJson(c, functionView(fn), 200, fn.etag);
     },
   },
   {
     method: 'GET', path: '/services/:service/functions/:function/code',
     handler: (c, deps) => {
-      const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
-      requireService(deps, serviceName);
-      requireLatest(serviceName, qualifier);
-      const fn = requireFunction(deps, serviceName, param(c, 'function'));
+      const { serviceName, versionId } = readTarget(c, deps);
+      const fn = functionAt(deps.store, serviceName, versionId, param(c, 'function'));
       return replyJson(c, { url: `${publicOrigin(c, deps)}${codeDownloadPath(deps, fn.codeChecksum)}`, checksum: fn.codeChecksum });
     },
   },
@@ -131,75 +65,11 @@ export const resourceRoutes: Route[] = [
         throw new FcError('FunctionNotEmpty', `function '${fn.config.functionName}' has active triggers`);
       }
       deps.store.resources.deleteFunction(s.serviceName, fn.config.functionName);
-      await deps.scheduler.drain(s.serviceName, fn.config.functionName);
+      deps.store.releases.deleteProvisionOfFunction(s.serviceName, fn.config.functionName);
+      // Only LATEST's instances go: a version still holds the function, and its instances keep running it.
+      await deps.scheduler.drain(s.serviceName, fn.config.functionName, { versionId: LATEST });
       // Its image, if no other function uses it, is freed after the grace (image-gc.ts).
       void deps.imageGc.sweep();
-      return c.body(null, 204);
-    },
-  },
-
-  // ── triggers (HTTP only)
-  {
-    method: 'POST', path: '/services/:service/functions/:function/triggers',
-    handler: async (c, deps) => {
-      const s = requireService(deps, param(c, 'service'));
-      const fn = requireFunction(deps, s.serviceName, param(c, 'function'));
-      const body = parseBody(createTriggerBody, await jsonBody(c));
-      const existing = deps.store.resources.listTriggers(s.serviceName, fn.config.functionName);
-      if (existing.some((t) => t.triggerName === body.triggerName)) throw new FcError('TriggerAlreadyExists', `trigger '${body.triggerName}' already exists`);
-      const qualifier = body.qualifier || 'LATEST';
-      requireLatest(s.serviceName, qualifier);
-      if (existing.some((t) => t.qualifier === qualifier)) {
-        throw new FcError('InvalidArgument', `function '${fn.config.functionName}' already has an HTTP trigger for qualifier ${qualifier}: one HTTP trigger per function per qualifier`);
-      }
-      const now = isoNow();
-      const t: TriggerRecord = {
-        serviceName: s.serviceName, functionName: fn.config.functionName, triggerName: body.triggerName, triggerId: randomUUID(),
-        triggerType: 'http', triggerConfig: body.triggerConfig, qualifier, description: body.description ?? '',
-        sourceArn: body.sourceArn ?? null, invocationRole: body.invocationRole ?? null, createdTime: now, lastModifiedTime: now, etag: newEtag(),
-      };
-      deps.store.resources.putTrigger(t);
-      return replyJson(c, triggerView(t), 200, t.etag);
-    },
-  },
-  {
-    method: 'GET', path: '/services/:service/functions/:function/triggers',
-    handler: (c, deps) => {
-      const s = requireService(deps, param(c, 'service'));
-      const fn = requireFunction(deps, s.serviceName, param(c, 'function'));
-      const { page, nextToken } = paginate(deps.store.resources.listTriggers(s.serviceName, fn.config.functionName), (t) => t.triggerName, queries(c));
-      return replyJson(c, { triggers: page.map(triggerView), ...(nextToken ? { nextToken } : {}) });
-    },
-  },
-  {
-    method: 'GET', path: '/services/:service/functions/:function/triggers/:trigger',
-    handler: (c, deps) => {
-      const t = requireTrigger(c, deps);
-      return replyJson(c, triggerView(t), 200, t.etag);
-    },
-  },
-  {
-    method: 'PUT', path: '/services/:service/functions/:function/triggers/:trigger',
-    handler: async (c, deps) => {
-      const prev = requireTrigger(c, deps);
-      checkIfMatch(c.req.header('if-match'), prev.etag);
-      const body = parseBody(updateTriggerBody, await jsonBody(c));
-      if (body.qualifier) requireLatest(prev.serviceName, body.qualifier);
-      const t: TriggerRecord = {
-        ...prev, triggerConfig: body.triggerConfig ?? prev.triggerConfig, qualifier: body.qualifier || prev.qualifier,
-        description: body.description ?? prev.description, invocationRole: body.invocationRole ?? prev.invocationRole,
-        lastModifiedTime: isoNow(), etag: newEtag(),
-      };
-      deps.store.resources.putTrigger(t);
-      return replyJson(c, triggerView(t), 200, t.etag);
-    },
-  },
-  {
-    method: 'DELETE', path: '/services/:service/functions/:function/triggers/:trigger',
-    handler: (c, deps) => {
-      const t = requireTrigger(c, deps);
-      checkIfMatch(c.req.header('if-match'), t.etag);
-      deps.store.resources.deleteTrigger(t.serviceName, t.functionName, t.triggerName);
       return c.body(null, 204);
     },
   },
@@ -253,38 +123,44 @@ export const resourceRoutes: Route[] = [
   {
     method: 'GET', path: '/services/:service/functions/:function/instances',
     handler: (c, deps) => {
-      const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
-      requireService(deps, serviceName);
-      requireLatest(serviceName, qualifier);
-      const fn = requireFunction(deps, serviceName, param(c, 'function'));
+      const { serviceName, q, versionId } = readTarget(c, deps);
+      const fn = functionAt(deps.store, serviceName, versionId, param(c, 'function'));
       const wanted = c.req.queries('instanceIds');
       const limit = Math.min(Math.max(parseInt(c.req.query('limit') ?? '1000', 10) || 1000, 0), 1000);
+      // An alias lists the instances of each version it routes to; FC writes LATEST as "0" (FC2-API §5.7).
+      const versions = new Set(q.kind === 'alias' ? [q.alias.versionId, ...Object.keys(q.alias.additionalVersionWeight ?? {})] : [versionId]);
       const instances = deps.scheduler
         .instancesOf(serviceName, fn.config.functionName)
-        .filter((i) => !wanted || wanted.includes(i.id))
+        .filter((i) => versions.has(i.rev.versionId) && (!wanted || wanted.includes(i.id)))
         .slice(0, limit)
-        .map((i) => ({ instanceId: i.id, versionId: '0' }));
+        .map((i) => ({ instanceId: i.id, versionId: i.rev.versionId === LATEST ? '0' : i.rev.versionId, qualifier: i.rev.qualifier }));
       return replyJson(c, { instances });
     },
   },
 ];
 
-function requireTrigger(c: Context, deps: HttpDeps) {
-  const s = requireService(deps, param(c, 'service'));
-  const fn = requireFunction(deps, s.serviceName, param(c, 'function'));
-  const name = param(c, 'trigger');
-  const t = deps.store.resources.getTrigger(s.serviceName, fn.config.functionName, name);
-  if (!t) throw new FcError('TriggerNotFound', `trigger '${name}' does not exist in function '${fn.config.functionName}' of service '${s.serviceName}'`);
-  return t;
-}
-
-function onDemandTarget(c: Context, deps: HttpDeps) {
+/** The service segment of a read: the service and what its qualifier names (LATEST by default). */
+function readTarget(c: Context, deps: HttpDeps): { serviceName: string; q: Qualified; versionId: string } {
   const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
   requireService(deps, serviceName);
-  const q = requireLatest(serviceName, qualifier);
-  const fn = requireFunction(deps, serviceName, param(c, 'function'));
-  return { s: serviceName, fn: fn.config.functionName, qualifier: q };
+  const q = requireQualifier(deps, serviceName, qualifier);
+  return { serviceName, q, versionId: readVersionOf(q) };
 }
+
+/**
+ * The function and qualifier a per-qualifier config is for: an alias or LATEST, never a version
+ * (FC2-API §5.5): a version never changes, so it is released through an alias.
+ */
+export function configTarget(c: Context, deps: HttpDeps, what: string) {
+  const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
+  requireService(deps, serviceName);
+  const q = requireQualifier(deps, serviceName, qualifier);
+  if (q.kind === 'version') throw new FcError('InvalidArgument', `a ${what} is set on an alias or LATEST, not on a version: qualifier '${q.qualifier}' is version ${q.versionId}`);
+  const fn = requireFunction(deps, serviceName, param(c, 'function'));
+  return { s: serviceName, fn: fn.config.functionName, qualifier: q.qualifier, q };
+}
+
+const onDemandTarget = (c: Context, deps: HttpDeps) => configTarget(c, deps, 'on-demand config');
 
 function onDemandView(deps: HttpDeps, cfg: { serviceName: string; qualifier: string; functionName: string; maximumInstanceCount: number }) {
   return { resource: `${deps.accountId}#${cfg.serviceName}#${cfg.qualifier}#${cfg.functionName}`, maximumInstanceCount: cfg.maximumInstanceCount };

@@ -38,7 +38,9 @@ export function createScheduler(config: SchedulerConfig) {
   function pickWarm(rev: FunctionRevision): Instance | null {
     let best: Instance | null = null;
     for (const i of byFunction.get(functionKey(rev.service.serviceName, rev.fn.config.functionName)) ?? []) {
-      if (i.draining || !live(i) || i.rev.fn.revision !== rev.fn.revision || i.rev.qualifier !== rev.qualifier) continue;
+      // Instances belong to one version of the function (LATEST: one revision of it); calls through
+      // any qualifier that resolves to that version share them.
+      if (i.draining || !live(i) || i.rev.versionId !== rev.versionId || i.rev.fn.revision !== rev.fn.revision) continue;
       if (i.inFlight >= rev.fn.config.instanceConcurrency) continue;
       if (!best || i.lastUsedMono > best.lastUsedMono) best = i;
     }
@@ -98,11 +100,16 @@ export function createScheduler(config: SchedulerConfig) {
       if (inst.draining && inst.inFlight === 0) void inst.stop();
     },
 
-    /** Update or delete: old instances finish what they have, run PreStop and go. */
-    async drain(serviceName: string, functionName: string, keepRevision?: number) {
+    /**
+     * Update or delete: old instances finish what they have, run PreStop and go. `versionId` limits
+     * it to one version's instances (an update of LATEST leaves the versions' running), and
+     * `keepRevision` spares the instances of that revision.
+     */
+    async drain(serviceName: string, functionName: string, only: { versionId?: string; keepRevision?: number } = {}) {
       const stops: Promise<void>[] = [];
       for (const i of byFunction.get(functionKey(serviceName, functionName)) ?? []) {
-        if (i.rev.fn.revision === keepRevision) continue;
+        if (only.versionId !== undefined && i.rev.versionId !== only.versionId) continue;
+        if (i.rev.fn.revision === only.keepRevision) continue;
         i.drain();
         stops.push(i.inFlight === 0 ? i.stop() : Promise.resolve());
       }

@@ -86,6 +86,53 @@ const MIGRATIONS: string[] = [
   ALTER TABLE functions ADD COLUMN image_digest TEXT;
   ALTER TABLE functions ADD COLUMN serving TEXT;  -- JSON ServingRevision, or NULL
   `,
+  // 4: the rest of the FC 2.0 function API: versions (immutable snapshots of a service), aliases,
+  // provision configs, layers and tags. Version and layer numbers are never reused (FC2-API §5.1):
+  // the *_seq tables keep the highest number handed out, even after its version is deleted.
+  `
+  CREATE TABLE versions (
+    service TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    snapshot TEXT NOT NULL,       -- JSON VersionSnapshot: the service and every function as published
+    fingerprint TEXT NOT NULL,    -- what publishing compares to refuse a version with no changes
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (service, id)
+  );
+  CREATE TABLE version_seq (service TEXT PRIMARY KEY, last INTEGER NOT NULL);
+  CREATE TABLE aliases (
+    service TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,           -- JSON: versionId, description, additionalVersionWeight, resolvePolicy, routePolicy
+    etag TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (service, name)
+  );
+  CREATE TABLE provision_configs (
+    service TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    function TEXT NOT NULL,
+    body TEXT NOT NULL,           -- JSON: target, scheduledActions, targetTrackingPolicies, alwaysAllocateCPU
+    etag TEXT NOT NULL,
+    PRIMARY KEY (service, qualifier, function)
+  );
+  CREATE TABLE layers (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,           -- JSON: description, compatibleRuntime, codeChecksum, codeSize, ...
+    created TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+  );
+  CREATE TABLE layer_seq (name TEXT PRIMARY KEY, last INTEGER NOT NULL);
+  CREATE TABLE tags (
+    resource TEXT NOT NULL,       -- the resource's ARN as FC writes it (acs:fc:<region>:<account>:services/<s>)
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (resource, key)
+  );
+  `,
 ];
 
 export function openDb(file: string): Db {

@@ -2,9 +2,12 @@ import { openDb } from './db.ts';
 import { createResourceRepo } from './resources.ts';
 import { createRecordRepo } from './records.ts';
 import { createCustomDomainRepo } from './custom-domains.ts';
+import { createGeneration } from './generation.ts';
+import { createReleaseRepo } from './releases.ts';
 
 export type { ServiceRecord, FunctionRecord, ServingRevision, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
 export type { RecordRepo, LogQuery } from './records.ts';
+export type { VersionRecord, VersionSnapshot, AliasRecord, ProvisionConfigRecord, ReleaseRepo } from './releases.ts';
 
 export function openStore(file: string, opts: { maxStoredLogLines: number; maxStoredLogBytes: number }) {
   const db = openDb(file);
@@ -13,8 +16,14 @@ export function openStore(file: string, opts: { maxStoredLogLines: number; maxSt
     set: (key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value),
   };
   const records = createRecordRepo(db, { maxStoredLines: opts.maxStoredLogLines, maxStoredBytes: opts.maxStoredLogBytes });
+  const generation = createGeneration();
   return {
-    resources: createResourceRepo(db), records, settings, customDomains: createCustomDomainRepo(db),
+    resources: generation.counted(createResourceRepo(db)),
+    /** Versions, aliases and provision configs: how a service is released. */
+    releases: generation.counted(createReleaseRepo(db)),
+    records, settings, customDomains: createCustomDomainRepo(db),
+    /** Moves on with every write to services, functions, triggers, versions, aliases and configs. */
+    generation: generation.value,
     close() {
       records.close();
       db.close();

@@ -195,11 +195,6 @@ export function createResourceRepo(db: Db) {
     putOnDemand: (c: OnDemandConfig) => void q.putOnDemand.run(c.serviceName, c.qualifier, c.functionName, c.maximumInstanceCount, c.etag),
     deleteOnDemand: (service: string, qualifier: string, fn: string) => void q.deleteOnDemand.run(service, qualifier, fn),
   };
-  // Every write moves the generation on, so that readers may keep what they read until it does.
-  let generation = 0;
-  for (const [name, method] of Object.entries(repo)) {
-    if (/^(put|delete|set)/.test(name)) (repo as Record<string, unknown>)[name] = (...args: unknown[]) => (generation++, (method as (...a: unknown[]) => unknown)(...args));
-  }
-  return Object.assign(repo, { generation: () => generation });
+  return repo;
 }
 export type ResourceRepo = ReturnType<typeof createResourceRepo>;
