@@ -8,7 +8,11 @@ export interface InstanceInfo {
   serviceName: string;
   functionName: string;
   qualifier: string;
+  /** The version the instance runs ('LATEST' or a version id): instances belong to one version. */
+  versionId: string;
   revision: string;
+  /** Started ahead of traffic for a provision config (never reclaimed for idleness). */
+  provisioned: boolean;
   state: InstanceState;
   inFlight: number;
   concurrency: number;

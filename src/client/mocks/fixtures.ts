@@ -64,6 +64,8 @@ export function makeInstance(patch: Partial<InstanceInfo> = {}): InstanceInfo {
     serviceName: SERVICE,
     functionName: FUNCTION,
     qualifier: 'LATEST',
+    versionId: 'LATEST',
+    provisioned: false,
     revision: '1',
     state: 'Idle',
     inFlight: 0,

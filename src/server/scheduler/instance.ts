@@ -53,7 +53,8 @@ const NEXT: Record<InstanceState, InstanceState[]> = {
   Failed: [],
 };
 
-export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
+/** `provisioned`: started ahead of traffic for a provision config (SPEC §1), not by a request. */
+export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provisioned = false) {
   const id = `c-${randomUUID()}`;
   const config = rev.fn.config;
   const recipe = recipeFor(config);
@@ -90,7 +91,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   let notifyInited = () => {};
 
   function info(): InstanceInfo {
-    return { instanceId: id, serviceName: rev.service.serviceName, functionName: config.functionName, qualifier: rev.qualifier, revision: String(rev.fn.revision), state, inFlight, concurrency: config.instanceConcurrency, pid: proc?.pid ?? null, startedAt, lastUsedAt };
+    return { instanceId: id, serviceName: rev.service.serviceName, functionName: config.functionName, qualifier: rev.qualifier, versionId: rev.versionId, revision: String(rev.fn.revision), provisioned, state, inFlight, concurrency: config.instanceConcurrency, pid: proc?.pid ?? null, startedAt, lastUsedAt };
   }
 
   function setState(next: InstanceState) {
@@ -365,6 +366,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps) {
   const self = {
     id,
     rev,
+    provisioned,
     recipe,
     log,
     get state() {
