@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the SDK ships no types
 import FCClient from '@alicloud/fc2';
 import { ACCOUNT_ID, TEST_KEYS, startTestService, until, zipFiles, type TestService } from './helpers/service.ts';
+import { fcError, type FcErr } from './helpers/fc-errors.ts';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -13,24 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-type FcErr = Error & { code?: string };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-/** Awaits a call that must fail; checks the SDK's error shape (FC2-API §1 Errors) and returns it. */
-async function fcError(call: Promise<unknown>, code: string, status?: number): Promise<FcErr> {
-  let err: FcErr | null = null;
-  try {
-    await call;
-  } catch (e) {
-    err = e as FcErr;
-  }
-  expect(err, `expected ${code}, but the call succeeded`).not.toBeNull();
-  expect({ code: err!.code, name: err!.name, message: err!.message }).toMatchObject({ code, name: `FC${code}Error` });
-  expect(err!.message).toMatch(/requestid: [0-9a-f-]{36}, message: .+\.$/);
-  if (status) expect(err!.message).toContain(`failed with ${status}.`);
-  return err!;
-}
 
 const handlerFile = (body = `'ok'`) => ({ 'index.js': `exports.handler = async () => ${body};` });
 /** A zip whose bytes no other test produces, so its preparation starts from nothing. */

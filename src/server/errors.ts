@@ -15,11 +15,17 @@ export const FC_ERRORS = {
   VersionNotFound: 404,
   AliasNotFound: 404,
   OnDemandConfigNotFound: 404,
+  LayerNotFound: 404, // no version of that layer exists (never published, or every version deleted)
+  LayerVersionNotFound: 404, // the layer exists but not that version (deleted numbers are never reused)
   InstanceNotFound: 404,
   InvocationNotFound: 404,
   DomainNameNotFound: 404, // no custom domain of that name
   DomainNameAlreadyExists: 409,
   ServiceAlreadyExists: 409,
+  AliasAlreadyExists: 409,
+  VersionInUse: 409, // an alias points at the version (FC refuses the delete; its code is undocumented)
+  AliasInUse: 409, // the alias still has provisioned instances (target > 0): set the target to 0 first
+  AdditionalVersionContainsMajorVersion: 400, // an alias's additional version is its own main version (ERR21)
   FunctionAlreadyExists: 409,
   TriggerAlreadyExists: 409,
   ServiceNotEmpty: 409, // FC refuses to delete a service that still has functions; its code is undocumented

@@ -12,12 +12,18 @@ import { createInvoker } from './invocations/index.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
 import { createImagePreparation } from './resources/image-preparation.ts';
+import { createLayerCatalog } from './resources/layers.ts';
 import { createImageGc, DEFAULT_IMAGE_GRACE_MS } from './resources/image-gc.ts';
 import { createImageStore, FC_IMAGE_SIZE_LIMITS, type Credentials } from './images/index.ts';
 import { createSandbox, startHostPortForwarders, type SandboxMode } from './instances/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { createWeightedRouter } from './resources/qualifiers.ts';
+import { createProvisioner } from './resources/provisioner.ts';
 import { openStore } from './store/index.ts';
+import { createTimerTriggers } from './resources/timer-triggers.ts';
+import type { TimerClock } from './resources/timer-clock.ts';
+import { revisionOf } from './http/fc-invoke.ts';
+import type { HttpDeps } from './http/context.ts';
 import type { AccessKeys } from './http/signature.ts';
 
 export interface FnplayConfig {
@@ -45,6 +51,8 @@ export interface FnplayConfig {
   imageSizeLimit?: 'standard' | 'enterprise';
   /** Seconds an image no function uses any more keeps its disk (default 600). */
   imageGraceSec?: number;
+  /** The clock timer triggers fire on (default the system's); tests pass a manual one. */
+  timerClock?: TimerClock;
 }
 
 /** The whole service, wired: store → code, logs → scheduler → invocations → HTTP. */
@@ -64,7 +72,12 @@ export async function startFnplay(cfg: FnplayConfig) {
   });
   const invoker = createInvoker({ scheduler, records: store.records, bus, hub });
   // A change to a function is a change to LATEST: a version's instances keep running its code.
-  const onChanged = (service: string, fn: string, revision: number) => void scheduler.drain(service, fn, { versionId: 'LATEST', keepRevision: revision });
+  const provisioner = createProvisioner({ store, scheduler, region: cfg.region ?? 'cn-hangzhou', accountId: cfg.accountId });
+  const onChanged = (service: string, fn: string, revision: number) => {
+    void scheduler.drain(service, fn, { versionId: 'LATEST', keepRevision: revision });
+    // LATEST's provisioned instances are replaced by ones of the new revision.
+    provisioner.kick();
+  };
   const imageGc = createImageGc({
     repo: store.resources, images, hub, graceMs: cfg.imageGraceSec !== undefined ? cfg.imageGraceSec * 1000 : DEFAULT_IMAGE_GRACE_MS,
     runningDigests: () => scheduler.all().flatMap((i) => (i.rev.fn.imageDigest ? [i.rev.fn.imageDigest] : [])),
@@ -77,15 +90,19 @@ export async function startFnplay(cfg: FnplayConfig) {
       void imageGc.sweep();
     },
   });
-  const functions = createFunctionOps({ repo: store.resources, code, hub, images: imagePreparation, onChanged });
+  const layers = createLayerCatalog({ repo: store.layers, code, region: cfg.region ?? 'cn-hangzhou', accountId: cfg.accountId });
+  const functions = createFunctionOps({ repo: store.resources, code, hub, images: imagePreparation, layers, onChanged });
   functions.resumePreparation();
 
   const apiToken = randomBytes(24).toString('base64url');
   const allowedHosts = new Set<string>();
-  const app = createHttpApp({
+  const timers = createTimerTriggers({ clock: cfg.timerClock });
+  const httpDeps: HttpDeps = {
     store, code, images, imageGc, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
-    region: cfg.region ?? 'cn-hangzhou', weights: createWeightedRouter(), apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status,
-  });
+    region: cfg.region ?? 'cn-hangzhou', weights: createWeightedRouter(), provisioner, apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status, timers,
+  };
+  const app = createHttpApp(httpDeps);
+  timers.start({ store, invoker, bus, resolve: (segment, fn) => revisionOf(httpDeps, segment, fn) });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
   // What Node's parser refuses (bad request line or header bytes, headers over its limit) never
   // reaches the app: answer it here, in FC's shape, instead of Node's bare 400 / 431.
@@ -127,6 +144,7 @@ export async function startFnplay(cfg: FnplayConfig) {
     apiToken,
     sandbox: sandbox.status,
     scheduler,
+    provisioner,
     store,
     images,
     /** Every instance gets PreStop and is stopped; then the store is closed. */
@@ -136,7 +154,10 @@ export async function startFnplay(cfg: FnplayConfig) {
           server.close(() => r());
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        const timersStopped = timers.close();
+        provisioner.close();
         await scheduler.close();
+        await timersStopped; // the firings under way ended with their instances
         imageGc.close();
         images.close();
         sandbox.close();

@@ -19,10 +19,11 @@ export function summaryLine(s: { durationMs: number; billedDurationMs: number; m
   return `Duration: ${s.durationMs.toFixed(2)} ms, Billed Duration: ${s.billedDurationMs} ms, Memory Size: ${s.memorySizeMB} MB, Max Memory Used: ${s.maxMemoryUsedMB.toFixed(2)} MB`;
 }
 
-export function initReportLine(id: string, r: { pullCodeMs: number; initRuntimeMs: number; initFunctionMs: number }) {
+/** `Provisioned Report` for an instance started ahead of traffic (SCF seed 003), `Init Report` otherwise. */
+export function initReportLine(id: string, r: { pullCodeMs: number; initRuntimeMs: number; initFunctionMs: number }, label: 'Init' | 'Provisioned' = 'Init') {
   const total = r.pullCodeMs + r.initRuntimeMs + r.initFunctionMs;
   const f = (n: number) => n.toFixed(2);
-  return `Init Report RequestId: ${id} Coldstart: ${f(total)} ms PullCode: ${f(r.pullCodeMs)} ms InitRuntime: ${f(r.initRuntimeMs)} ms InitFunction: ${f(r.initFunctionMs)} ms`;
+  return `${label} Report RequestId: ${id} Coldstart: ${f(total)} ms PullCode: ${f(r.pullCodeMs)} ms InitRuntime: ${f(r.initRuntimeMs)} ms InitFunction: ${f(r.initFunctionMs)} ms`;
 }
 
 /** `FC <Phase> Start|End RequestId: <id>[suffix]` — the markers the runtimes print around each call. */

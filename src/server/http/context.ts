@@ -12,6 +12,8 @@ import type { FunctionRecord, ServiceRecord, Store } from '../store/index.ts';
 import type { AccessKeys } from './signature.ts';
 import type { SandboxStatus } from '../../shared/sandbox-status.ts';
 import { qualify, type Qualified, type WeightedRouter } from '../resources/qualifiers.ts';
+import type { TimerTriggers } from '../resources/timer-triggers.ts';
+import type { Provisioner } from '../resources/provisioner.ts';
 
 /** Everything the routes use, made once per service start. */
 export interface HttpDeps {
@@ -33,8 +35,12 @@ export interface HttpDeps {
   allowedHosts: Set<string>;
   maxInstances: number;
   sandbox: SandboxStatus;
+  /** Keeps provision configs' instances running. */
+  provisioner: Provisioner;
   /** Splits calls through an alias with additionalVersionWeight between its versions. */
   weights: WeightedRouter;
+  /** Timer triggers armed on the clock; `sync()` after every trigger write. */
+  timers: TimerTriggers;
 }
 
 export { splitQualifier } from '../resources/qualifiers.ts';

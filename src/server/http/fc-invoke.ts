@@ -2,9 +2,8 @@ import type { Context } from 'hono';
 import { FcError } from '../errors.ts';
 import type { FunctionRevision } from '../scheduler/index.ts';
 import type { InvokeResult } from '../invocations/index.ts';
-import type { FunctionRecord } from '../store/index.ts';
 import { header, headerRecord, param, rawBody, requireQualifier, requireService, splitQualifier, type HttpDeps } from './context.ts';
-import { functionAt, LATEST, readVersionOf, serviceAt, type Qualified } from '../resources/qualifiers.ts';
+import { functionAt, readVersionOf, runnableAt, serviceAt, type Qualified } from '../resources/qualifiers.ts';
 import type { Route } from './fc-resources.ts';
 import { verifySignature } from './signature.ts';
 import { hasControlCharacter, isHeaderName } from '../../shared/http-syntax.ts';
@@ -49,20 +48,12 @@ export function revisionOf(deps: HttpDeps, serviceSegment: string, functionName:
 function readRevision(deps: HttpDeps, target: Target, functionName: string, versionId: string): Revision {
   const { serviceName, q } = target;
   const service = serviceAt(deps.store, serviceName, versionId);
-  const at = functionAt(deps.store, serviceName, versionId, functionName);
-  const fn = versionId === LATEST ? servingRecord(at) : at;
+  const fn = runnableAt(deps.store, serviceName, versionId, functionName);
   const onDemand = deps.store.resources.getOnDemand(serviceName, q.qualifier, functionName);
   return {
     rev: { service, fn, qualifier: q.qualifier, versionId, region: deps.region, accountId: deps.accountId },
     maxInstances: onDemand ? onDemand.maximumInstanceCount : null,
   };
-}
-
-/** While a container function's new image prepares, the revision before it serves (seed 000 §5.6). */
-function servingRecord(fn: FunctionRecord): FunctionRecord {
-  const s = fn.serving;
-  if (!s || fn.acceleration.status !== 'Preparing') return fn;
-  return { ...fn, config: s.config, codeChecksum: s.codeChecksum, imageDigest: s.imageDigest, revision: s.revision, acceleration: { status: 'Ready', reason: null }, serving: null };
 }
 
 function send(c: Context, r: InvokeResult) {
@@ -153,7 +144,7 @@ export async function httpInvoke(c: Context, deps: HttpDeps, serviceSegment: str
   const url = new URL(c.req.url);
   if (subPath.length + url.search.length > MAX_PATH_BYTES) throw new FcError('InvalidArgument', 'path and query exceed 4 KB');
   const { rev, maxInstances } = revisionOf(deps, serviceSegment, functionName);
-  const trigger = deps.store.resources.listTriggers(rev.service.serviceName, functionName).find((t) => t.qualifier === rev.qualifier);
+  const trigger = deps.store.resources.listTriggers(rev.service.serviceName, functionName).find((t) => t.triggerType === 'http' && t.qualifier === rev.qualifier);
   if (!trigger) throw new FcError('TriggerNotFound', `function '${functionName}' of service '${rev.service.serviceName}' has no HTTP trigger for qualifier ${rev.qualifier}`);
   const method = c.req.method.toUpperCase();
   if (!trigger.triggerConfig.methods.includes(method as never)) {

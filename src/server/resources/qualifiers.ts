@@ -71,6 +71,19 @@ export function functionAt(repos: Repos, serviceName: string, versionId: string,
   return fn;
 }
 
+/** While a container function's new image prepares, the revision before it serves (seed 000 §5.6). */
+export function servingRecord(fn: FunctionRecord): FunctionRecord {
+  const s = fn.serving;
+  if (!s || fn.acceleration.status !== 'Preparing') return fn;
+  return { ...fn, config: s.config, codeChecksum: s.codeChecksum, imageDigest: s.imageDigest, revision: s.revision, acceleration: { status: 'Ready', reason: null }, serving: null };
+}
+
+/** The function a call at `versionId` runs: a version's snapshot as stored, LATEST as it serves now. */
+export function runnableAt(repos: Repos, serviceName: string, versionId: string, functionName: string): FunctionRecord {
+  const fn = functionAt(repos, serviceName, versionId, functionName);
+  return versionId === LATEST ? servingRecord(fn) : fn;
+}
+
 /**
  * Splits an alias's calls between its version and its additional one by weight, counted rather
  * than drawn: each call goes to the version furthest below its share so far (smooth weighted

@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { FcError } from '../errors.ts';
-import { createInstance, type Instance, type InstanceDeps } from './instance.ts';
+import { createInstance, type Instance, type InstanceDeps, type ProvisionTag } from './instance.ts';
+import { newRequestId } from '../request-id.ts';
+import { initReportLine } from '../../shared/log-format.ts';
 import { functionKey, type FunctionRevision, type InitReport } from './types.ts';
 
-export { isSuccess, type Instance, type KillReason } from './instance.ts';
+export { isSuccess, type Instance, type KillReason, type ProvisionTag } from './instance.ts';
 export type { FunctionRevision, InitReport } from './types.ts';
 
 export interface SchedulerConfig extends Omit<InstanceDeps, 'onGone'> {
@@ -35,23 +37,36 @@ export function createScheduler(config: SchedulerConfig) {
 
   const live = (i: Instance) => i.state !== 'Stopping' && i.state !== 'Destroyed' && i.state !== 'Failed';
 
+  /**
+   * Instances belong to one version of the function (LATEST: one revision of it); calls through any
+   * qualifier that resolves to that version share the on-demand ones. Provisioned instances serve
+   * the qualifier they were provisioned for, and go first (SPEC §1).
+   */
   function pickWarm(rev: FunctionRevision): Instance | null {
     let best: Instance | null = null;
+    const better = (i: Instance) => !best || (i.provisioned !== best.provisioned ? i.provisioned : i.lastUsedMono > best.lastUsedMono);
     for (const i of byFunction.get(functionKey(rev.service.serviceName, rev.fn.config.functionName)) ?? []) {
-      // Instances belong to one version of the function (LATEST: one revision of it); calls through
-      // any qualifier that resolves to that version share them.
       if (i.draining || !live(i) || i.rev.versionId !== rev.versionId || i.rev.fn.revision !== rev.fn.revision) continue;
+      if (i.provisioned && (i.rev.qualifier !== rev.qualifier || !i.ready)) continue;
       if (i.inFlight >= rev.fn.config.instanceConcurrency) continue;
-      if (!best || i.lastUsedMono > best.lastUsedMono) best = i;
+      if (better(i)) best = i;
     }
     return best;
+  }
+
+  function track(inst: Instance) {
+    const key = functionKey(inst.rev.service.serviceName, inst.rev.fn.config.functionName);
+    all.add(inst);
+    if (!byFunction.has(key)) byFunction.set(key, new Set());
+    byFunction.get(key)!.add(inst);
   }
 
   /** At the account cap an idle instance must not block: the least recently used one makes room. */
   function reclaimLeastRecentlyUsed(): boolean {
     let lru: Instance | null = null;
     for (const i of all) {
-      if (!live(i) || i.inFlight > 0 || i.state === 'Starting' || i.state === 'Initializing') continue;
+      // Provisioned instances are kept whatever the load (they are what the user reserved).
+      if (!live(i) || i.provisioned || i.inFlight > 0 || i.state === 'Starting' || i.state === 'Initializing') continue;
       if (!lru || i.lastUsedMono < lru.lastUsedMono) lru = i;
     }
     if (!lru) return false;
@@ -86,17 +101,50 @@ export function createScheduler(config: SchedulerConfig) {
         throw new FcError('ResourceExhausted', `Account instance limit reached: ${config.maxInstances} instances are running and all of them are busy`);
       }
       const inst = createInstance(rev, { ...config, onGone: forget });
-      all.add(inst);
-      if (!byFunction.has(key)) byFunction.set(key, new Set());
-      byFunction.get(key)!.add(inst);
+      track(inst);
       void inst.begin();
       const coldStart = await inst.start();
       return { instance: inst, coldStart };
     },
 
+    /**
+     * Starts one instance ahead of traffic for a provision config: code, runtime and initializer,
+     * then it waits Idle and is never reclaimed for idleness. Its log says `Provisioned Report`
+     * where a cold start says `Init Report` (SCF seed 003).
+     */
+    async provision(rev: FunctionRevision, tag: ProvisionTag): Promise<Instance> {
+      if (all.size >= config.maxInstances && !reclaimLeastRecentlyUsed()) {
+        throw new FcError('ResourceExhausted', `Account instance limit reached: ${config.maxInstances} instances are running and all of them are busy or provisioned`);
+      }
+      const inst = createInstance(rev, { ...config, onGone: forget }, tag);
+      track(inst);
+      void inst.begin();
+      let phases: Omit<InitReport, 'initFunctionMs'>;
+      try {
+        phases = await inst.start();
+      } catch (err) {
+        inst.end(null, () => {});
+        throw err;
+      }
+      const init = await inst.ensureInitialized();
+      inst.log.system(initReportLine(newRequestId(), { ...phases, initFunctionMs: init.ms }, 'Provisioned'), null);
+      inst.end(null, () => {});
+      if (!init.ok) {
+        void inst.stop();
+        throw new FcError('InternalServerError', init.timedOut ? 'the initializer timed out' : 'the initializer failed');
+      }
+      return inst;
+    },
+
+    /** The provisioned instances of one config (by its key), live or stopping. */
+    provisionedOf: (key: string) => [...all].filter((i) => i.provision?.key === key && live(i)),
+
+    /** Every provisioned instance the scheduler holds. */
+    provisioned: () => [...all].filter((i) => i.provisioned && live(i)),
+
     release(lease: Lease) {
       const inst = lease.instance;
-      inst.end(config.idleTtlMs, () => void inst.stop());
+      inst.end(inst.provisioned ? null : config.idleTtlMs, () => void inst.stop());
       if (inst.draining && inst.inFlight === 0) void inst.stop();
     },
 

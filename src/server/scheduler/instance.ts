@@ -15,6 +15,7 @@ import { systemLine } from '../../shared/log-format.ts';
 import type { InstanceInfo, InstanceState } from '../../shared/observe.ts';
 import { commonHeaders, instanceEnv } from './instance-headers.ts';
 import { codeDirFor, rootFor, startError } from './instance-start.ts';
+import { layersFor } from './layer-tree.ts';
 import type { FunctionRevision, InitReport } from './types.ts';
 
 export interface InstanceDeps {
@@ -53,8 +54,16 @@ const NEXT: Record<InstanceState, InstanceState[]> = {
   Failed: [],
 };
 
-/** `provisioned`: started ahead of traffic for a provision config (SPEC §1), not by a request. */
-export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provisioned = false) {
+/** A provisioned instance's tie to its config: `key` names the config (service#qualifier#function). */
+export interface ProvisionTag {
+  key: string;
+  /** FC's alwaysAllocateCPU (default true): the instance keeps its CPU between calls, so it is never frozen. */
+  alwaysAllocateCPU: boolean;
+}
+
+/** `provision`: started ahead of traffic for a provision config (SPEC §1), not by a request. */
+export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provision: ProvisionTag | null = null) {
+  const provisioned = provision !== null;
   const id = `c-${randomUUID()}`;
   const config = rev.fn.config;
   const recipe = recipeFor(config);
@@ -132,6 +141,7 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provis
     } else {
       hostCodeDir = await codeDirFor(rev, recipe, { code: deps.code, sandboxed, instanceDir: dir });
     }
+    const layers = await layersFor(deps.code, config, sandboxed);
     const t1 = performance.now();
 
     // 2. the sandbox, until the server answers
@@ -146,7 +156,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provis
         ? { address: `127.0.0.1:${RUNTIME_API_PORT}`, forward: { port: RUNTIME_API_PORT, socket: `${IN_SANDBOX.run}/${RUNTIME_API_SOCKET}` } }
         : { address: `127.0.0.1:${runtimeApi.port}`, forward: null }
       : null;
-    const spec = { ...recipe.launch({ view, env: instanceEnv(rev, id, view, port), hostCodeDir, port, runtimeApi: apiAddress, root }), codeDir: hostCodeDir };
+    const spec = layers.apply({ ...recipe.launch({ view, env: instanceEnv(rev, id, view, port, layers.dir), hostCodeDir, port, runtimeApi: apiAddress, root }), codeDir: hostCodeDir });
+    if (layers.note) log.system(layers.note, null, 'warn');
     const output: string[] = [];
     let inited = false;
     // The built-in runtimes print "runtime inited." once listening: no polling needed for them.
@@ -306,16 +317,22 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provis
     if (state === 'Idle' || state === 'Frozen') setState('Busy');
   }
 
-  /** A request is done. After the last one: PreFreeze once, then freeze; and start the idle clock. */
-  function end(idleTtlMs: number, onIdleTimeout: () => void) {
+  /**
+   * A request is done. After the last one: PreFreeze once, then freeze; and start the idle clock.
+   * `idleTtlMs` null: never reclaimed for idleness (a provisioned instance).
+   */
+  function end(idleTtlMs: number | null, onIdleTimeout: () => void) {
     inFlight--;
     lastUsedAt = new Date().toISOString();
     lastUsedMono = performance.now();
     if (inFlight > 0 || state === 'Stopping' || state === 'Destroyed' || state === 'Failed') return;
     setState('Idle');
-    idleTimer = setTimeout(onIdleTimeout, idleTtlMs);
-    idleTimer.unref();
-    if (!deps.freeze) return;
+    if (idleTtlMs !== null) {
+      idleTimer = setTimeout(onIdleTimeout, idleTtlMs);
+      idleTimer.unref();
+    }
+    // A provisioned instance with alwaysAllocateCPU keeps running between calls (background work goes on).
+    if (!deps.freeze || provision?.alwaysAllocateCPU) return;
     freezing = freezeNow().finally(() => (freezing = null));
   }
 
@@ -367,6 +384,11 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provis
     id,
     rev,
     provisioned,
+    provision,
+    /** Started, initialized and taking requests (what a provision config's `current` counts). */
+    get ready() {
+      return initialized && (state === 'Idle' || state === 'Busy' || state === 'Frozen');
+    },
     recipe,
     log,
     get state() {
