@@ -134,6 +134,9 @@ export const customContainerConfig = z.object({
 });
 export type CustomContainerConfig = Required<z.infer<typeof customContainerConfig>>;
 
+/** FC: "a function can be configured with a maximum of five layers, including custom and public layers". */
+export const MAX_FUNCTION_LAYERS = 5;
+
 export const memorySize = z
   .number()
   .int()
@@ -158,6 +161,8 @@ export const functionFields = z.object({
   customContainerConfig: customContainerConfig.optional(),
   caPort: z.number().int().min(1).max(65535).optional(),
   code: z.object({ zipFile: z.string().optional(), ossBucketName: z.string().optional(), ossObjectName: z.string().optional() }).optional(),
+  /** Layer version ARNs, first wins in /opt; absent keeps them on update, `[]` clears (function-ops checks each exists). */
+  layers: z.array(withRule(z.string().max(1024), 'line')).max(MAX_FUNCTION_LAYERS, `a function can use at most ${MAX_FUNCTION_LAYERS} layers`).optional(),
 });
 
 export const createFunctionBody = functionFields.extend({
@@ -186,6 +191,19 @@ export interface FunctionConfig {
   /** Set for `custom-container` only; `command`/`args` as FC returns them (JSON-array strings, '' for the image's own). */
   customContainerConfig: CustomContainerConfig | null;
   caPort: number;
+  /**
+   * The function's layers in the order given, each with the code it held when attached: a layer
+   * version never changes, and one deleted later keeps serving the functions that use it (as on
+   * FC and Lambda). Absent in functions stored before fnplay had layers: none.
+   */
+  layers?: FunctionLayer[];
+}
+
+/** One layer of a function: its ARN as FC writes it (`acs:fc:…:layers/<name>/versions/<n>`) and its code. */
+export interface FunctionLayer {
+  arn: string;
+  codeChecksum: string;
+  codeSize: number;
 }
 
 export const FUNCTION_DEFAULTS = {

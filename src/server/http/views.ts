@@ -1,5 +1,6 @@
 import type { FunctionRecord, ServiceRecord, TriggerRecord } from '../store/index.ts';
 import { tracingConfigView } from '../../shared/tracing.ts';
+import { functionLayerArns } from '../resources/layers.ts';
 
 // The FC 2.0 reply shapes (FC2-API §5.1), made from stored records.
 
@@ -41,7 +42,8 @@ export function functionView(f: FunctionRecord) {
     codeChecksum: f.codeChecksum,
     codeSize: f.codeSize,
     accelerationInfo: { status: f.acceleration.status, ...(f.acceleration.reason ? { reason: f.acceleration.reason } : {}) },
-    layers: [],
+    // FC 2.0 writes both: `layers` in the older ARN spelling, `layersArnV2` as acs:fc:… (the one to use).
+    ...functionLayerArns(c.layers),
     createdTime: f.createdTime,
     lastModifiedTime: f.lastModifiedTime,
   };

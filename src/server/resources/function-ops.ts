@@ -4,6 +4,7 @@ import { FcError } from '../errors.ts';
 import { CodeError, crc64, type CodeStore, type PrepareCheck } from '../code/index.ts';
 import { parseReference } from '../images/index.ts';
 import type { ImagePreparation } from './image-preparation.ts';
+import type { LayerCatalog } from './layers.ts';
 import type { FunctionRecord, ResourceRepo, ServiceRecord } from '../store/index.ts';
 import type { LiveHub } from '../logs/index.ts';
 import { recipeFor } from '../runtimes/index.ts';
@@ -97,14 +98,27 @@ function checkCombination(config: FunctionConfig) {
 /** A container function has no zip: its checksum stands for its image reference (keys preparations and x-fc-code-checksum). */
 const imageChecksum = (image: string) => crc64(Buffer.from(`image:${image}`)).toString();
 
-function decodeZip(zipFile: string): Buffer {
+export function decodeZip(zipFile: string): Buffer {
   // Node's base64 decoder skips bad characters silently; a strict check keeps garbage from passing as code.
   if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(zipFile)) throw new FcError('InvalidArgument', 'code.zipFile must be a base64-encoded zip file');
   return Buffer.from(zipFile, 'base64');
 }
 
-export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; images: ImagePreparation; onChanged: (service: string, fn: string, revision: number) => void }) {
+export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; hub: LiveHub; images: ImagePreparation; layers: LayerCatalog; onChanged: (service: string, fn: string, revision: number) => void }) {
   const { repo, code } = deps;
+
+  /**
+   * The merged config with its layers: the body's, each checked to exist (nothing is written
+   * before this), else the ones it had. FC runs no layers on a custom container: its image is the
+   * whole file system, so the files belong in the image.
+   */
+  function withLayers(config: FunctionConfig, body: UpdateFunctionBody, prev: FunctionConfig | null): FunctionConfig {
+    const layers = body.layers ? deps.layers.resolve(body.layers, prev?.layers ?? []) : prev?.layers ?? [];
+    if (layers.length > 0 && isContainerRuntime(config.runtime)) {
+      throw new FcError('InvalidArgument', `layers: a custom-container function cannot use layers (Function Compute does not support them there: put the files in the image)${body.layers ? '' : '; send layers: [] to remove the ones it has'}`);
+    }
+    return { ...config, layers };
+  }
 
   /** Stores the body's code, if any; `check` is the config it will run under, for what the zip alone proves cannot start. */
   async function storeCode(body: UpdateFunctionBody, check: PrepareCheck) {
@@ -160,7 +174,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
   function updateContainer(before: FunctionRecord, body: UpdateFunctionBody, ifMatch?: string): FunctionRecord {
     if (body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
     const prev = before;
-    const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
+    const config = withLayers(mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config), body, prev.config);
     checkCombination(config);
     const wasContainer = isContainerRuntime(prev.config.runtime);
     const pc = prev.config.customContainerConfig;
@@ -200,7 +214,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       const container = isContainerRuntime(body.runtime);
       if (container && body.code) throw new FcError('InvalidArgument', 'code: a custom-container function runs its image (customContainerConfig.image) and takes no code');
       if (!container && !body.code) throw new FcError('InvalidArgument', 'code is required: send code.zipFile (a base64 zip)');
-      const config = mergeConfig(body, null);
+      const config = withLayers(mergeConfig(body, null), body, null);
       checkCombination(config);
       const stored = container ? { checksum: imageChecksum(config.customContainerConfig!.image), size: 0 } : (await storeCode(body, checkOf(body.runtime, body.handler, body.customRuntimeConfig?.command)))!;
       // Another request may have created this function (or deleted the service) while the zip was stored:
@@ -234,7 +248,7 @@ export function createFunctionOps(deps: { repo: ResourceRepo; code: CodeStore; h
       const prev = repo.getFunction(before.serviceName, before.config.functionName);
       if (!prev) throw new FcError('FunctionNotFound', `function '${before.config.functionName}' does not exist in service '${before.serviceName}'`);
       checkIfMatch(ifMatch, prev.etag);
-      const config = mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config);
+      const config = withLayers(mergeConfig({ ...body, functionName: prev.config.functionName }, prev.config), body, prev.config);
       const checksum = stored?.checksum ?? prev.codeChecksum;
       const recheck = stored || config.handler !== prev.config.handler || config.runtime !== prev.config.runtime;
       const fn: FunctionRecord = {

@@ -1,6 +1,7 @@
 import type { InstanceView } from '../instances/index.ts';
 import type { FunctionRevision } from './types.ts';
 import { TRACING_HEADERS } from '../../shared/tracing.ts';
+import { layerSearchEnv } from './layer-tree.ts';
 
 /** Short-lived credentials of one instance: never the account's own key pair (SPEC §8). */
 export interface InstanceCredentials {
@@ -45,14 +46,19 @@ export function commonHeaders(rev: FunctionRevision, creds: InstanceCredentials,
   };
 }
 
-/** The instance's whole environment: the function's variables and FC's, nothing of the service's own. */
-export function instanceEnv(rev: FunctionRevision, instanceId: string, view: InstanceView, port: number): Record<string, string> {
+/**
+ * The instance's whole environment: the function's variables and FC's, nothing of the service's own.
+ * `optDir`: where the instance sees its layers (layer-tree.ts), null when it has none to see.
+ */
+export function instanceEnv(rev: FunctionRevision, instanceId: string, view: InstanceView, port: number, optDir: string | null = null): Record<string, string> {
   const c = rev.fn.config;
   return {
     PATH: view.path,
     // FC's instances have HOME=/tmp: the only writable place, so tools that keep a cache in $HOME work.
     HOME: view.tmpDir,
     LANG: 'C.UTF-8',
+    // The layers' search paths (FC's /opt/bin, /opt/lib, …); the function's own variables may replace them.
+    ...layerSearchEnv(c.runtime, optDir, view.path),
     ...c.environmentVariables,
     TMPDIR: view.tmpDir,
     FC_FUNC_CODE_PATH: view.codeDir,

@@ -16,7 +16,8 @@ export function nodejsLaunch({ view, env }: LaunchContext) {
   return {
     command: view.nodeBinary,
     args: [`${view.runtimesDir}/nodejs/bootstrap.cjs`],
-    env: { ...env, NODE_PATH: view.sandboxed ? BUILTINS_IN_SANDBOX : view.nodeModulesDir, FNPLAY_CA_SOCKET: view.socketPath },
+    // NODE_PATH as the instance's env has it (the layers' node_modules, FC's first), then the built-ins.
+    env: { ...env, NODE_PATH: [env.NODE_PATH, view.sandboxed ? BUILTINS_IN_SANDBOX : view.nodeModulesDir].filter(Boolean).join(':'), FNPLAY_CA_SOCKET: view.socketPath },
     listen: { kind: 'socket' as const },
     // The bootstrap loads the handler at the first request: the network may come up meanwhile.
     networkBeforeStart: false,
