@@ -79,7 +79,7 @@ export async function startFnplay(cfg: FnplayConfig) {
     provisioner.kick();
   };
   const imageGc = createImageGc({
-    repo: store.resources, images, hub, graceMs: cfg.imageGraceSec !== undefined ? cfg.imageGraceSec * 1000 : DEFAULT_IMAGE_GRACE_MS,
+    repo: store.resources, versionFunctions: store.releases.allVersionFunctions, images, hub, graceMs: cfg.imageGraceSec !== undefined ? cfg.imageGraceSec * 1000 : DEFAULT_IMAGE_GRACE_MS,
     runningDigests: () => scheduler.all().flatMap((i) => (i.rev.fn.imageDigest ? [i.rev.fn.imageDigest] : [])),
   });
   const imagePreparation = createImagePreparation({
@@ -145,6 +145,8 @@ export async function startFnplay(cfg: FnplayConfig) {
     sandbox: sandbox.status,
     scheduler,
     provisioner,
+    /** Timer triggers; tests await `settled()` after moving their clock. */
+    timers,
     store,
     images,
     /** Every instance gets PreStop and is stopped; then the store is closed. */

@@ -189,6 +189,7 @@ export const releaseRoutes: Route[] = [
       const held = provisioned.find((p) => p.target > 0);
       if (held) throw new FcError('AliasInUse', `alias '${a.aliasName}' has a provision config with target ${held.target} for function '${held.functionName}': set its target to 0 first`);
       for (const p of provisioned) deps.store.releases.deleteProvision(p.serviceName, p.qualifier, p.functionName);
+      for (const o of deps.store.resources.listOnDemand()) if (o.serviceName === s.serviceName && o.qualifier === a.aliasName) deps.store.resources.deleteOnDemand(o.serviceName, o.qualifier, o.functionName);
       deps.store.releases.deleteAlias(s.serviceName, a.aliasName);
       return c.body(null, 204);
     },

@@ -173,7 +173,9 @@ function disconnectSignal(c: Context): AbortSignal | undefined {
 /** Which functions use each digest: the digest their current revision resolved to, the one still serving, or what their reference names now. */
 function usersByDigest(deps: HttpDeps): Map<string, User[]> {
   const users = new Map<string, User[]>();
-  for (const fn of deps.store.resources.allFunctions()) {
+  // A published version runs its image for as long as it exists, like LATEST.
+  const published = deps.store.releases.allVersionFunctions().map((fn) => ({ ...fn, config: { ...fn.config, functionName: `${fn.config.functionName} (a published version)` } }));
+  for (const fn of [...deps.store.resources.allFunctions(), ...published]) {
     const image = fn.config.customContainerConfig?.image;
     const digests = new Set([fn.imageDigest, fn.serving?.imageDigest, image ? deps.images.resolve(image) : null]);
     for (const digest of digests) {

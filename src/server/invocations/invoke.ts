@@ -12,9 +12,12 @@ import type { InvocationRecord, InvocationStatus, InvocationType } from '../../s
 import { TRACING_HEADERS } from '../../shared/tracing.ts';
 import { errorBodyOf, failureMessage, isDroppedResponseHeader, killMessage } from './outcome.ts';
 
-/** `tracing`: the caller's span headers (REQUEST_TRACING_HEADERS in src/shared/tracing.ts), passed to the instance. */
+/**
+ * `tracing`: the caller's span headers (REQUEST_TRACING_HEADERS in src/shared/tracing.ts), passed to the instance.
+ * `timer`: an event invocation a timer trigger makes; only its record says so.
+ */
 export type InvokeRequest =
-  | { type: 'sync'; requestId: string; payload: Buffer; logTail: boolean; tracing?: Record<string, string> }
+  | { type: 'sync' | 'timer'; requestId: string; payload: Buffer; logTail: boolean; tracing?: Record<string, string> }
   | { type: 'http'; requestId: string; method: string; path: string; headers: Record<string, string>; body: Buffer; logTail: boolean; tracing?: Record<string, string> };
 
 export interface InvokeResult {
@@ -40,7 +43,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       requestId: req.requestId, serviceName: rev.service.serviceName, functionName: cfg.functionName, qualifier: rev.qualifier,
       versionId: rev.versionId, instanceId: null, coldStart: false, initReport: null, durationMs: 0, billedDurationMs: 0,
       memorySizeMB: cfg.memorySize, maxMemoryUsedMB: 0, codeChecksum: rev.fn.codeChecksum, status: 'succeeded', errorType: null,
-      invocationType: req.type as InvocationType, payloadBytes: req.type === 'sync' ? req.payload.length : req.body.length,
+      invocationType: req.type as InvocationType, payloadBytes: req.type !== 'http' ? req.payload.length : req.body.length,
       responseBytes: 0, statusCode: 200, startTime: startTime.toISOString(), endTime: startTime.toISOString(), gbSeconds: 0, warning: null,
     });
 
@@ -71,11 +74,13 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       if (sole) inst.memory?.resetPeak();
       const ac = new AbortController();
       const timer = setTimeout(() => inst.kill('timeout'), cfg.timeout * 1000);
-      const tracing = { ...req.tracing, ...tracingOfService(rev) };
+      // The call's own qualifier: an on-demand instance serves every qualifier that resolves to its
+      // version, and context.service.qualifier is the one this call came through.
+      const tracing = { ...req.tracing, ...tracingOfService(rev), 'x-fc-qualifier': rev.qualifier };
       const t0 = performance.now();
       let res: CaResponse;
       try {
-        res = req.type === 'sync'
+        res = req.type !== 'http'
           ? await inst.call(req.requestId, 'POST', '/invoke', { 'content-type': 'application/octet-stream', ...tracing }, req.payload, '/invoke', ac.signal)
           : await inst.call(req.requestId, req.method, req.path, { ...req.headers, ...tracing }, req.body.length ? req.body : null, '/http-invoke', ac.signal);
       } catch (err) {
@@ -146,7 +151,7 @@ function jsonError(body: object, type: InvokeRequest['type']): CaResponse {
 
 function responseHeaders(res: CaResponse, type: InvokeRequest['type']): Record<string, string> {
   const out: Record<string, string> = {};
-  if (type === 'sync') {
+  if (type !== 'http') {
     // The SDK parses JSON only for application/json; success bodies are opaque bytes (FC2-API §5.2).
     // Error bodies are JSON from the built-in runtimes, but a custom runtime may fail with plain text.
     out['content-type'] = !isSuccess(res) && isJson(res.body) ? 'application/json' : 'application/octet-stream';

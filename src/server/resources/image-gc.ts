@@ -1,6 +1,6 @@
 import type { ImageStore } from '../images/index.ts';
 import type { LiveHub } from '../logs/index.ts';
-import type { ResourceRepo } from '../store/index.ts';
+import type { FunctionRecord, ResourceRepo } from '../store/index.ts';
 
 /** How long an image nothing uses any more keeps its disk, by default (a redeploy in between needs no new pull). */
 export const DEFAULT_IMAGE_GRACE_MS = 10 * 60 * 1000;
@@ -11,14 +11,15 @@ export const DEFAULT_IMAGE_GRACE_MS = 10 * 60 * 1000;
  * removed after a grace. Only images some function used while this service ran are candidates:
  * one imported and not yet used is the user's to delete (the playground's image list).
  */
-export function createImageGc(deps: { repo: ResourceRepo; images: ImageStore; hub: LiveHub; graceMs: number; runningDigests: () => Iterable<string> }) {
+/** `versionFunctions`: the functions published versions hold; a version runs its image as long as it exists. */
+export function createImageGc(deps: { repo: ResourceRepo; versionFunctions: () => FunctionRecord[]; images: ImageStore; hub: LiveHub; graceMs: number; runningDigests: () => Iterable<string> }) {
   const unusedSince = new Map<string, number>(); // digest → when it was first seen unused
   const used = new Set<string>(); // digests some function used while this service ran
   let sweeping: Promise<void> | null = null;
 
   function digestsInUse(): Set<string> {
     const inUse = new Set<string>(deps.runningDigests());
-    for (const fn of deps.repo.allFunctions()) {
+    for (const fn of [...deps.repo.allFunctions(), ...deps.versionFunctions()]) {
       const ccc = fn.config.customContainerConfig;
       if (!ccc) continue;
       for (const d of [fn.imageDigest, fn.serving?.imageDigest, deps.images.resolve(ccc.image)]) if (d) inUse.add(d);
