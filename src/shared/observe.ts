@@ -36,7 +36,8 @@ export interface LogLine {
 }
 
 export type InvocationStatus = 'succeeded' | 'failed' | 'timeout' | 'throttled';
-export type InvocationType = 'sync' | 'async' | 'http';
+/** `timer`: an event invocation made by a timer trigger (FC's timer event as the payload). */
+export type InvocationType = 'sync' | 'async' | 'http' | 'timer';
 
 /** The execution summary of one invocation (SPEC §3). */
 export interface InvocationRecord {

@@ -5,6 +5,7 @@ import type { InvokeResult } from '../invocations/index.ts';
 import { header, headerRecord, param, rawBody, requireQualifier, requireService, splitQualifier, type HttpDeps } from './context.ts';
 import { functionAt, readVersionOf, runnableAt, serviceAt, type Qualified } from '../resources/qualifiers.ts';
 import type { Route } from './fc-resources.ts';
+import { isHttpTrigger } from '../store/resources.ts';
 import { verifySignature } from './signature.ts';
 import { hasControlCharacter, isHeaderName } from '../../shared/http-syntax.ts';
 import { REQUEST_TRACING_HEADERS } from '../../shared/tracing.ts';
@@ -144,7 +145,7 @@ export async function httpInvoke(c: Context, deps: HttpDeps, serviceSegment: str
   const url = new URL(c.req.url);
   if (subPath.length + url.search.length > MAX_PATH_BYTES) throw new FcError('InvalidArgument', 'path and query exceed 4 KB');
   const { rev, maxInstances } = revisionOf(deps, serviceSegment, functionName);
-  const trigger = deps.store.resources.listTriggers(rev.service.serviceName, functionName).find((t) => t.triggerType === 'http' && t.qualifier === rev.qualifier);
+  const trigger = deps.store.resources.listTriggers(rev.service.serviceName, functionName).filter(isHttpTrigger).find((t) => t.qualifier === rev.qualifier);
   if (!trigger) throw new FcError('TriggerNotFound', `function '${functionName}' of service '${rev.service.serviceName}' has no HTTP trigger for qualifier ${rev.qualifier}`);
   const method = c.req.method.toUpperCase();
   if (!trigger.triggerConfig.methods.includes(method as never)) {

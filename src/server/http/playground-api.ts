@@ -7,6 +7,7 @@ import { param, requireFunction, requireService, type HttpDeps } from './context
 import { functionView } from './views.ts';
 import { registerDeployRoutes } from './playground-deploy.ts';
 import { registerImageRoutes } from './playground-images.ts';
+import { registerTimerRoutes } from './playground-timers.ts';
 
 // The store answers at most this many log lines at once.
 const MAX_LOG_LINES = 10_000;
@@ -35,6 +36,7 @@ export function playgroundApi(deps: HttpDeps) {
 
   registerDeployRoutes(api, deps);
   registerImageRoutes(api, deps);
+  registerTimerRoutes(api, deps);
 
   const info = (): ServiceInfo => ({ accountId: deps.accountId, region: deps.region, accessKeyId: deps.keys.accessKeyId, maxInstances: deps.maxInstances, sandbox: deps.sandbox });
   api.get('/', (c) => c.json(info()));

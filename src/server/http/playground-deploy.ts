@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { isoNow, newEtag, parseBody } from '../resources/function-ops.ts';
-import type { ServiceRecord, TriggerRecord } from '../store/index.ts';
+import type { ServiceRecord } from '../store/index.ts';
+import { isHttpTrigger, type HttpTriggerRecord } from '../store/resources.ts';
 import { deployRequest, httpInvokeRequest, type PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
 import { jsonBody, param, rawBody, requireService, type HttpDeps } from './context.ts';
 import { checkedPath, forwardableHeaders, MAX_SYNC_BODY, revisionOf } from './fc-invoke.ts';
@@ -45,7 +46,7 @@ export function registerDeployRoutes(api: Hono, deps: HttpDeps) {
     const service = rev.service;
     const fn = rev.fn;
     const requestId = deps.invoker.newRequestId();
-    const isHttp = deps.store.resources.listTriggers(service.serviceName, fn.config.functionName).length > 0;
+    const isHttp = deps.store.resources.listTriggers(service.serviceName, fn.config.functionName).some(isHttpTrigger);
     let result;
     if (isHttp) {
       const h = parseBody(httpInvokeRequest, await jsonBody(c));
@@ -78,17 +79,17 @@ function takeBack(deps: HttpDeps, created: ServiceRecord) {
   if (now?.serviceId === created.serviceId && resources.countFunctions(created.serviceName) === 0) resources.deleteService(created.serviceName);
 }
 
-/** An HTTP function has exactly one HTTP trigger; an event function none. */
+/** An HTTP function has exactly one HTTP trigger; an event function none. Timer triggers are the FC API's to manage: kept. */
 function syncTrigger(deps: HttpDeps, service: string, fn: string, want: DeployTrigger) {
   const { resources } = deps.store;
-  const existing = resources.listTriggers(service, fn);
+  const existing = resources.listTriggers(service, fn).filter(isHttpTrigger);
   if (!want) {
     for (const t of existing) resources.deleteTrigger(service, fn, t.triggerName);
     return;
   }
   const now = isoNow();
   const prev = existing[0];
-  const t: TriggerRecord = prev
+  const t: HttpTriggerRecord = prev
     ? { ...prev, triggerConfig: want, lastModifiedTime: now, etag: newEtag() }
     : { serviceName: service, functionName: fn, triggerName: TRIGGER_NAME, triggerId: randomUUID(), triggerType: 'http', triggerConfig: want, qualifier: 'LATEST', description: '', sourceArn: null, invocationRole: null, createdTime: now, lastModifiedTime: now, etag: newEtag() };
   resources.putTrigger(t);

@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import type { AccelerationStatus } from '../../shared/observe.ts';
-import type { FunctionConfig, HttpTriggerConfig } from '../../shared/function-config.ts';
+import type { FunctionConfig } from '../../shared/function-config.ts';
+import type { HttpTriggerConfig, TimerTriggerConfig } from '../../shared/trigger-config.ts';
 import type { TracingConfig } from '../../shared/tracing.ts';
 
 export interface ServiceRecord {
@@ -45,13 +46,12 @@ export interface ServingRevision {
   revision: number;
 }
 
-export interface TriggerRecord {
+/** What every trigger holds, whatever its type. */
+interface TriggerFields {
   serviceName: string;
   functionName: string;
   triggerName: string;
   triggerId: string;
-  triggerType: 'http';
-  triggerConfig: HttpTriggerConfig;
   qualifier: string;
   description: string;
   sourceArn: string | null;
@@ -60,6 +60,13 @@ export interface TriggerRecord {
   lastModifiedTime: string;
   etag: string;
 }
+export type HttpTriggerRecord = TriggerFields & { triggerType: 'http'; triggerConfig: HttpTriggerConfig };
+export type TimerTriggerRecord = TriggerFields & { triggerType: 'timer'; triggerConfig: TimerTriggerConfig };
+/** A trigger of one of the types fnplay runs (src/shared/trigger-config.ts). */
+export type TriggerRecord = HttpTriggerRecord | TimerTriggerRecord;
+
+export const isHttpTrigger = (t: TriggerRecord): t is HttpTriggerRecord => t.triggerType === 'http';
+export const isTimerTrigger = (t: TriggerRecord): t is TimerTriggerRecord => t.triggerType === 'timer';
 
 export interface OnDemandConfig {
   serviceName: string;
