@@ -7,6 +7,7 @@ import { jsonBody, param, replyJson, requireQualifier, requireService, splitQual
 import { serviceAt } from '../resources/qualifiers.ts';
 import type { Route } from './fc-resources.ts';
 import { paginate, serviceView } from './views.ts';
+import { serviceArn } from './fc-tags.ts';
 
 const queries = (c: Parameters<Route['handler']>[0]) => c.req.query() as Record<string, string | undefined>;
 
@@ -31,7 +32,14 @@ export const serviceRoutes: Route[] = [
   {
     method: 'GET', path: '/services',
     handler: (c, deps) => {
-      const { page, nextToken } = paginate(deps.store.resources.listServices(), (s) => s.serviceName, queries(c));
+      // `tag_<k>=<v>` (what the SDK makes of `{tags: {k: v}}`): only the services carrying all of them.
+      const wanted = Object.entries(queries(c)).flatMap(([k, v]) => (k.startsWith('tag_') && v !== undefined ? [[k.slice(4), v] as const] : []));
+      const services = deps.store.resources.listServices().filter((s) => {
+        if (wanted.length === 0) return true;
+        const tags = deps.store.tags.get(serviceArn(deps, s.serviceName));
+        return wanted.every(([k, v]) => tags[k] === v);
+      });
+      const { page, nextToken } = paginate(services, (s) => s.serviceName, queries(c));
       return replyJson(c, { services: page.map(serviceView), ...(nextToken ? { nextToken } : {}) });
     },
   },
@@ -74,6 +82,7 @@ export const serviceRoutes: Route[] = [
       if (deps.store.releases.countVersions(s.serviceName) > 0) throw new FcError('ServiceNotEmpty', `service '${s.serviceName}' still has versions: delete them first`);
       if (deps.store.releases.listAliases(s.serviceName).length > 0) throw new FcError('ServiceNotEmpty', `service '${s.serviceName}' still has aliases: delete them first`);
       deps.store.resources.deleteService(s.serviceName);
+      deps.store.tags.deleteAll(serviceArn(deps, s.serviceName));
       return c.body(null, 204);
     },
   },

@@ -4,9 +4,12 @@ import { createRecordRepo } from './records.ts';
 import { createCustomDomainRepo } from './custom-domains.ts';
 import { createGeneration } from './generation.ts';
 import { createReleaseRepo } from './releases.ts';
+import { createTagRepo } from './tags.ts';
+import { createLayerRepo } from './layers.ts';
 
 export type { ServiceRecord, FunctionRecord, ServingRevision, TriggerRecord, OnDemandConfig, ResourceRepo } from './resources.ts';
 export type { RecordRepo, LogQuery } from './records.ts';
+export type { LayerVersionRecord, LayerRepo } from './layers.ts';
 export type { VersionRecord, VersionSnapshot, AliasRecord, ProvisionConfigRecord, ReleaseRepo } from './releases.ts';
 
 export function openStore(file: string, opts: { maxStoredLogLines: number; maxStoredLogBytes: number }) {
@@ -21,6 +24,9 @@ export function openStore(file: string, opts: { maxStoredLogLines: number; maxSt
     resources: generation.counted(createResourceRepo(db)),
     /** Versions, aliases and provision configs: how a service is released. */
     releases: generation.counted(createReleaseRepo(db)),
+    layers: generation.counted(createLayerRepo(db)),
+    /** Tags of services, by ARN. */
+    tags: createTagRepo(db),
     records, settings, customDomains: createCustomDomainRepo(db),
     /** Moves on with every write to services, functions, triggers, versions, aliases and configs. */
     generation: generation.value,
