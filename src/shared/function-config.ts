@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { refusedCharacter, withRule } from './field-text.ts';
-import { functionName, serviceName, triggerName } from './names.ts';
+import { functionName, serviceName } from './names.ts';
 import { tracingConfigBody } from './tracing.ts';
 
 export const RUNTIMES = [
@@ -236,29 +236,8 @@ export const serviceBody = z.object({
 });
 export const updateServiceBody = serviceBody.omit({ serviceName: true });
 
-export const httpTriggerConfig = z.object({
-  authType: z.enum(['anonymous', 'function']).default('function'),
-  methods: z.array(z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'])).min(1).default(['GET']),
-});
-export type HttpTriggerConfig = z.infer<typeof httpTriggerConfig>;
-
-const qualifier = withRule(z.string().max(128), 'line');
-const arn = withRule(z.string().max(1024), 'line');
-export const createTriggerBody = z.object({
-  triggerName,
-  triggerType: z.literal('http', { message: "only triggerType 'http' is supported by fnplay" }),
-  triggerConfig: httpTriggerConfig,
-  qualifier: qualifier.optional(),
-  description: description.optional(),
-  sourceArn: arn.optional(),
-  invocationRole: arn.optional(),
-});
-export const updateTriggerBody = z.object({
-  triggerConfig: httpTriggerConfig.optional(),
-  qualifier: qualifier.optional(),
-  description: description.optional(),
-  invocationRole: arn.optional(),
-});
+// Trigger schemas live in trigger-config.ts; the manifest form and older imports reach them here too.
+export { httpTriggerConfig, createTriggerBody, updateTriggerBody, type HttpTriggerConfig } from './trigger-config.ts';
 
 export const onDemandConfigBody = z.object({
   maximumInstanceCount: z.number().int().min(0),
