@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { connectLive, useLive } from './api/live.ts';
 import { EditorPane } from './editor/EditorPane.tsx';
@@ -13,6 +13,9 @@ import { AccelerationBadge } from './observe/AccelerationBadge.tsx';
 import { BuildOutput } from './observe/BuildOutput.tsx';
 import { useWorkspace } from './workspace/store.ts';
 import { SandboxNotice } from './SandboxNotice.tsx';
+
+// versions, aliases, layers, timers: below the manifest, not needed for the first paint
+const ReleasesColumn = lazy(() => import('./releases/ReleasesColumn.tsx'));
 
 export function App() {
   useEffect(() => {
@@ -50,6 +53,9 @@ export function App() {
           <div className="column scroll">
             <InvokePanel />
             <ManifestForm />
+            <Suspense fallback={null}>
+              <ReleasesColumn />
+            </Suspense>
           </div>
         </Panel>
         <Separator className="sep-v" />

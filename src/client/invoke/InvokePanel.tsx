@@ -6,6 +6,7 @@ import { KeyValueRows } from './KeyValueRows.tsx';
 import { PayloadEditor } from './PayloadEditor.tsx';
 import { RequestUrl } from './RequestUrl.tsx';
 import { useDeployInvoke } from './use-deploy-invoke.ts';
+import { QualifierSelect } from '../releases/QualifierSelect.tsx';
 import './invoke.css';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
@@ -93,6 +94,7 @@ export function InvokePanel() {
         <button type="button" className="btn btn-primary" onClick={() => void invoke()} disabled={busy} title="Ctrl/Cmd+Enter">
           {phase === 'invoking' ? 'Invoking…' : phase === 'building' ? (container ? 'Preparing image…' : 'Building…') : 'Invoke'}
         </button>
+        <QualifierSelect />
         <span className="hint kbd">Ctrl+Enter</span>
       </div>
       {phase === 'building' && (

@@ -11,6 +11,7 @@ import { isContainerRuntime } from '../../shared/function-config.ts';
 import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
 import { useSession, type ActionError } from './session.ts';
 import { waitForBuild } from './wait-for-build.ts';
+import { serviceAt, useQualifier } from '../releases/qualifier.ts';
 
 const BUILD_FAILED = "the function's code failed to build, so it cannot run: the compiler's output is in Build output, under the editor";
 
@@ -66,16 +67,18 @@ export function useDeployInvoke() {
     if (!(await deploy())) return;
     const ws = useWorkspace.getState();
     const { serviceName, functionName, functionType } = ws.manifest;
+    // the qualifier picked next to Invoke: LATEST, a version, or an alias (which splits by weight)
+    const target = serviceAt(serviceName, useQualifier.getState().qualifier);
     const send = () =>
       functionType === 'http'
-        ? api.invokeHttp(serviceName, functionName, {
+        ? api.invokeHttp(target, functionName, {
             method: ws.httpRequest.method,
             path: ws.httpRequest.path || '/',
             query: ws.httpRequest.query.filter(([k]) => k),
             headers: ws.httpRequest.headers.filter(([k]) => k),
             bodyBase64: btoa(unescape(encodeURIComponent(ws.httpRequest.body))),
           })
-        : api.invokeEvent(serviceName, functionName, ws.payload);
+        : api.invokeEvent(target, functionName, ws.payload);
     // Code that is built (Go source) runs once built: wait here rather than be told CodeNotReady.
     const untilBuilt = async () => {
       let waited = false;

@@ -3,7 +3,7 @@ import { splitTokens } from './command-tokens.ts';
 
 /**
  * The part of a Serverless Devs `s.yaml` (edition 1.0.0, fc component) fnplay reads. Objects are
- * loose: real files carry vpcConfig, logConfig, layers and more, which are ignored, not refused.
+ * loose: real files carry vpcConfig, logConfig and more, which are ignored, not refused.
  * `null` counts as absent, because `initializer:` with nothing after it is how YAML says "unset".
  */
 const num = z.number().nullish();
@@ -47,6 +47,7 @@ export const sYamlFunction = z.looseObject({
   customContainerConfig: containerConfig,
   caPort: num,
   codeUri: str,
+  layers: z.array(z.string()).nullish(),
 });
 
 export const sYamlTrigger = z.looseObject({

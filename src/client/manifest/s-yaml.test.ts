@@ -36,6 +36,7 @@ const FULL: ManifestDraft = {
   webServerMode: DEFAULT_MANIFEST.webServerMode,
   instanceID: DEFAULT_MANIFEST.instanceID,
   httpMethods: ['PUT', 'DELETE', 'OPTIONS'],
+  layers: ['acs:fc:cn-hangzhou:1234567890123456:layers/pandas/versions/2', 'acs:fc:cn-hangzhou:1234567890123456:layers/tools/versions/1'],
   httpAuthType: 'function',
 };
 

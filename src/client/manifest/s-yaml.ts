@@ -51,6 +51,7 @@ export function manifestToSYaml(m: ManifestDraft, options: { region?: string } =
     caPort: custom || container || m.caPort !== D.caPort ? finite(m.caPort) : undefined,
     // as Serverless Devs writes it: command and args are FC's JSON-array strings
     customContainerConfig: container ? containerConfigOf(m) : undefined,
+    layers: m.layers.length > 0 ? m.layers : undefined,
     // a container runs its image: there is no code to upload
     codeUri: container ? undefined : './code',
   };
@@ -127,6 +128,7 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     webServerMode: f.customContainerConfig?.webServerMode ?? D.webServerMode,
     instanceID: f.customContainerConfig?.instanceID ?? D.instanceID,
     httpMethods: D.httpMethods,
+    layers: f.layers ?? D.layers,
     httpAuthType: D.httpAuthType,
   };
   if (http) {

@@ -1,6 +1,7 @@
 import type { ImageList, ImageSummary } from '../../shared/images-api.ts';
 import type { InstanceInfo, InvocationRecord, LogLine } from '../../shared/observe.ts';
 import type { PlaygroundInvokeResponse } from '../../shared/playground-api.ts';
+import type { Alias, LayerVersion, TimerInfo, Version } from '../../shared/releases-api.ts';
 
 // Small, complete objects of every shape the API sends, so a test states only what it is about.
 
@@ -122,4 +123,23 @@ export function makeImageList(images: ImageSummary[] = [], disk: Partial<ImageLi
   const blobBytes = images.reduce((n, i) => n + i.size, 0);
   const rootfsBytes = images.reduce((n, i) => n + (i.rootfsBytes ?? 0), 0);
   return { images, disk: { blobBytes, rootfsBytes, totalBytes: blobBytes + rootfsBytes, ...disk } };
+}
+
+export function makeVersion(patch: Partial<Version> & { versionId: string }): Version {
+  return { description: '', createdTime: '2025-01-01T10:00:00Z', lastModifiedTime: '2025-01-01T10:00:00Z', ...patch };
+}
+
+export function makeAlias(patch: Partial<Alias> & { aliasName: string }): Alias {
+  return { versionId: '1', description: '', additionalVersionWeight: {}, createdTime: '2025-01-01T10:00:00Z', lastModifiedTime: '2025-01-01T10:00:00Z', ...patch };
+}
+
+export const layerArn = (name: string, version: number) => `acs:fc:cn-hangzhou:1234567890123456:layers/${name}/versions/${version}`;
+
+export function makeLayer(patch: Partial<LayerVersion> & { layerName: string }): LayerVersion {
+  const version = patch.version ?? 1;
+  return { version, description: '', arn: layerArn(patch.layerName, version), compatibleRuntime: ['nodejs20'], codeSize: 2048, codeChecksum: '1', createTime: '2025-01-01T10:00:00Z', ...patch };
+}
+
+export function makeTimer(patch: Partial<TimerInfo> = {}): TimerInfo {
+  return { triggerName: 'every-minute', qualifier: 'LATEST', cronExpression: '@every 1m', enable: true, payload: '', nextFireTime: new Date(Date.now() + 42_000).toISOString(), ...patch };
 }

@@ -43,4 +43,11 @@ export const handlers = [
   http.post('/api/images/import', () => fcError(400, 'InvalidArgument', 'the body is not an image archive')),
   http.post('/api/images/pull', () => fcError(404, 'ImageNotFound', 'no such image')),
   http.delete('/api/images/:digest', () => fcError(404, 'ImageNotFound', 'no such image')),
+  // no versions, aliases, provision configs, layers or timers: tests about releases serve their own
+  http.get('/api/fc/services/:service/versions', () => HttpResponse.json({ versions: [], direction: 'BACKWARD' })),
+  http.get('/api/fc/services/:service/aliases', () => HttpResponse.json({ aliases: [] })),
+  http.get('/api/fc/services/:service/functions/:function/provision-config', ({ params }) =>
+    HttpResponse.json({ resource: `1234567890123456#${String(params.service).replace('.', '#')}#${String(params.function)}`, target: 0, current: 0 })),
+  http.get('/api/fc/layers', () => HttpResponse.json({ layers: [] })),
+  http.get('/api/functions/:service/:function/timers', () => HttpResponse.json({ timers: [] })),
 ];

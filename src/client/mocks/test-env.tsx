@@ -8,6 +8,7 @@ import { useBuildProblems } from '../editor/build-problems.ts';
 import { useEditorReveal } from '../editor/reveal.ts';
 import { useSession } from '../invoke/session.ts';
 import { useWorkspace } from '../workspace/store.ts';
+import { useQualifier } from '../releases/qualifier.ts';
 import { handlers } from './handlers.ts';
 import { FUNCTION, SERVICE } from './fixtures.ts';
 
@@ -31,6 +32,7 @@ export function resetStores() {
   useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null, imageRemovals: 0 });
   useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
   useBuildProblems.setState({ problems: [] });
+  useQualifier.setState({ qualifier: 'LATEST' });
   useEditorReveal.setState({ target: null });
   useWorkspace.setState(useWorkspace.getInitialState(), true);
   useWorkspace.getState().setManifest({ serviceName: SERVICE, functionName: FUNCTION });

@@ -27,6 +27,12 @@ describe('ExecutionSummary', () => {
     expect(summary().getByRole('img', { name: /Time breakdown: Handler 3\.05 ms$/ })).toBeInTheDocument();
   });
 
+  it('says which qualifier the call went through and which version served it', () => {
+    useSession.setState({ result: makeResult('{}', { record: makeRecord({ qualifier: 'prod', versionId: '2' }) }) });
+    renderWithQuery(<ExecutionSummary />);
+    expect(valueOf('Qualifier / version')).toHaveTextContent('prod / 2');
+  });
+
   it('adds the three cold-start phases, with two decimals, and draws them before the handler', () => {
     useSession.setState({ result: makeResult('{}', { record: makeColdRecord({ initReport: { pullCodeMs: 1.5, initRuntimeMs: 80.256, initFunctionMs: 12 } }) }) });
     renderWithQuery(<ExecutionSummary />);

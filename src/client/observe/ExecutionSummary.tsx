@@ -27,6 +27,9 @@ function SummaryList({ record }: { record: InvocationRecord }) {
       <PhaseBar record={record} />
       <dl className="kv summary-list">
         <Item label="Request ID">{record.requestId}</Item>
+        <Item label="Qualifier / version">
+          {record.qualifier || 'LATEST'} / {record.versionId || 'LATEST'}
+        </Item>
         <Item label="Duration" phase="handler">{formatMs(record.durationMs)}</Item>
         <Item label="Billed duration">{record.billedDurationMs} ms</Item>
         <Item label="Memory size">{record.memorySizeMB} MB</Item>

@@ -8,6 +8,7 @@ import { useSession } from '../invoke/session.ts';
 import { makeColdRecord, makeRecord } from '../mocks/fixtures.ts';
 import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
 import { HistoryView } from './HistoryView.tsx';
+import { useQualifier } from '../releases/qualifier.ts';
 
 const server = useMockApi();
 const history = () => within(screen.getByRole('region', { name: 'History' }));
@@ -70,5 +71,27 @@ describe('HistoryView', () => {
     records.unshift(RECORDS[1]);
     act(() => useLive.getState().apply({ type: 'invocation', record: RECORDS[1] }));
     expect(await history().findByRole('button', { name: /req-2/ })).toBeInTheDocument();
+  });
+
+  it('shows the calls made at the picked qualifier, each with the version that served it, timer calls marked', async () => {
+    serve(() => [
+      makeRecord({ requestId: 'req-p2', qualifier: 'prod', versionId: '2' }),
+      makeRecord({ requestId: 'req-p1', qualifier: 'prod', versionId: '1', invocationType: 'timer' }),
+      makeRecord({ requestId: 'req-latest', qualifier: 'LATEST', versionId: 'LATEST' }),
+    ]);
+    renderWithQuery(<HistoryView />);
+    await history().findByRole('button', { name: /req-latest/ });
+    expect(history().queryByRole('button', { name: /req-p1/ })).not.toBeInTheDocument();
+    expect(history().getByLabelText('Qualifier shown')).toHaveTextContent('at LATEST');
+
+    act(() => useQualifier.getState().setQualifier('prod'));
+    const p1 = within((await history().findByRole('button', { name: /req-p1/ })).closest('tr')!);
+    const p2 = within(history().getByRole('button', { name: /req-p2/ }).closest('tr')!);
+    expect(history().queryByRole('button', { name: /req-latest/ })).not.toBeInTheDocument();
+    expect(p1.getByText('1')).toHaveClass('hist-version');
+    expect(p1.getByText('timer')).toHaveClass('badge');
+    expect(p2.getByText('2')).toHaveClass('hist-version');
+    expect(p2.getByText('sync')).toBeInTheDocument();
+    expect(history().getByText('2 invocations')).toBeInTheDocument();
   });
 });

@@ -1,14 +1,11 @@
-import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
 import type { InvocationRecord } from '../../shared/observe.ts';
-import { useLive } from '../api/live.ts';
 import { useSession } from '../invoke/session.ts';
 import { INVOCATION_STATUS_BADGE, INVOCATION_STATUS_COLOR } from './badges.ts';
 import { useCurrentFunction } from './current-function.ts';
 import { COLD_START_COLOR, DurationChart } from './DurationChart.tsx';
 import { formatClock, formatMs, plural } from './format.ts';
 import { Legend } from './Legend.tsx';
-import { queryKeys, useInvocations } from './queries.ts';
+import { useQualifiedInvocations } from './use-qualified-invocations.ts';
 import './observe.css';
 import './history.css';
 
@@ -22,26 +19,21 @@ const LEGEND = [
 /** Past invocations of the current function; picking one shows its record in Result and the summary. */
 export function HistoryView() {
   const { service, fn } = useCurrentFunction();
-  const invocations = useInvocations(service, fn);
+  // only the calls made through the qualifier picked next to Invoke
+  const { invocations, records, qualifier } = useQualifiedInvocations(service, fn);
   const selected = useSession((s) => s.selectedRequestId);
   const set = useSession((s) => s.set);
-  const queryClient = useQueryClient();
-
-  // Async and HTTP-trigger invocations finish without this page asking: the live event says when.
-  const last = useLive((s) => s.lastInvocation);
-  const lastHere = last && last.serviceName === service && last.functionName === fn ? last.requestId : null;
-  useEffect(() => {
-    if (lastHere) void queryClient.invalidateQueries({ queryKey: queryKeys.invocations(service, fn) });
-  }, [lastHere, queryClient, service, fn]);
 
   const select = (id: string) => set({ selectedRequestId: id === selected ? null : id });
-  const records = invocations.data ?? [];
 
   return (
     <section aria-label="History" className="pane history">
       <div className="pane-title">
         <h2 className="obs-heading">History</h2>
         <span className="hist-count">{plural(records.length, 'invocation')}</span>
+        <span className="hist-count obs-at" aria-label="Qualifier shown">
+          at <code>{qualifier}</code>
+        </span>
       </div>
       {invocations.error && <p className="error-text">{invocations.error.message}</p>}
       {records.length === 0 ? (
@@ -58,6 +50,8 @@ export function HistoryView() {
                   <th scope="col">Status</th>
                   <th scope="col" className="num">Duration</th>
                   <th scope="col">Start</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Type</th>
                   <th scope="col">Request ID</th>
                 </tr>
               </thead>
@@ -98,6 +92,10 @@ function HistoryRow({ record: r, selected, onSelect }: { record: InvocationRecor
       </td>
       <td className="num">{formatMs(r.durationMs)}</td>
       <td>{r.coldStart ? <span className="hist-cold">cold</span> : <span className="hint">warm</span>}</td>
+      <td title={`qualifier ${r.qualifier}, served by ${r.versionId}`}>
+        <code className="hist-version">{r.versionId || 'LATEST'}</code>
+      </td>
+      <td>{r.invocationType === 'timer' ? <span className="badge badge-info hist-timer">timer</span> : <span className="hint">{r.invocationType}</span>}</td>
       <td className="hist-id" title={r.requestId}>{r.requestId}</td>
     </tr>
   );

@@ -3,6 +3,7 @@ import { formatClock, shortInstanceId } from './format.ts';
 import { STATE_COLORS, TIMELINE_WINDOW_MS, segmentsOf } from './instance-states.ts';
 
 const H = 12;
+export const PROVISIONED_COLOR = '#e3b341';
 
 /** One instance's states over the last minutes, as coloured spans; the right edge is now. */
 export function InstanceTimeline({ track, now, windowMs = TIMELINE_WINDOW_MS }: { track: InstanceTrack; now: number; windowMs?: number }) {
@@ -18,7 +19,7 @@ export function InstanceTimeline({ track, now, windowMs = TIMELINE_WINDOW_MS }: 
     <svg
       className="inst-timeline"
       role="img"
-      aria-label={`Timeline of ${shortInstanceId(track.info.instanceId)}: ${described.join(', ') || 'no activity in this window'}`}
+      aria-label={`Timeline of ${shortInstanceId(track.info.instanceId)}${track.info.provisioned ? ' (provisioned)' : ''}: ${described.join(', ') || 'no activity in this window'}`}
       viewBox={`0 0 ${W} ${H}`}
       preserveAspectRatio="none"
       width="100%"
@@ -28,6 +29,10 @@ export function InstanceTimeline({ track, now, windowMs = TIMELINE_WINDOW_MS }: 
       {[1, 2, 3, 4].map((i) => (i * W) / 5).map((gx) => (
         <line key={gx} x1={gx} x2={gx} y1={0} y2={H} stroke="#ffffff14" vectorEffect="non-scaling-stroke" />
       ))}
+      {track.info.provisioned && segments.length > 0 && (
+        // a provisioned instance's life is underlined in gold, under its states
+        <rect data-provisioned x={x(segments[0].from)} y={H - 2} width={Math.max(MIN_SPAN, x(segments[segments.length - 1].to) - x(segments[0].from))} height={2} fill={PROVISIONED_COLOR} shapeRendering="crispEdges" />
+      )}
       {segments.map((s) => {
         const x0 = x(s.from);
         const w = Math.max(MIN_SPAN, x(s.to) - x0);

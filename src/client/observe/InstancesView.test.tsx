@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { delay, http, HttpResponse } from 'msw';
 import type { InstanceInfo } from '../../shared/observe.ts';
@@ -7,6 +7,8 @@ import { useLive } from '../api/live.ts';
 import { makeInstance } from '../mocks/fixtures.ts';
 import { renderWithQuery, useMockApi } from '../mocks/test-env.tsx';
 import { InstancesView } from './InstancesView.tsx';
+import { makeAlias } from '../mocks/fixtures.ts';
+import { useQualifier } from '../releases/qualifier.ts';
 
 const server = useMockApi();
 const instances = () => within(screen.getByRole('region', { name: 'Instances' }));
@@ -79,5 +81,29 @@ describe('InstancesView', () => {
     expect(busy).toHaveTextContent('Reclaiming…');
     expect(await instances().findByRole('button', { name: 'Reclaim instances' })).toBeEnabled();
     expect(calls).toEqual(['playground/hello']);
+  });
+
+  it("marks provisioned instances with their version, and shows the picked qualifier's versions only", async () => {
+    const C = 'c-cccccccc-3333-4333-8333-333333333333';
+    server.use(http.get('/api/fc/services/playground/aliases', () => HttpResponse.json({ aliases: [makeAlias({ aliasName: 'prod', versionId: '1', additionalVersionWeight: { '2': 0.5 } })] })));
+    renderWithQuery(<InstancesView />);
+    apply(makeInstance({ instanceId: A, qualifier: 'prod', versionId: '1', provisioned: true }));
+    apply(makeInstance({ instanceId: B, qualifier: 'prod', versionId: '2' }));
+    apply(makeInstance({ instanceId: C }));
+    expect(instances().getAllByRole('listitem')).toHaveLength(1);
+    expect(row(C).queryByText('provisioned')).not.toBeInTheDocument();
+
+    act(() => useQualifier.getState().setQualifier('prod'));
+    await instances().findByRole('listitem', { name: `Instance ${B}` });
+    expect(instances().getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([`Instance ${A}`, `Instance ${B}`]);
+    expect(row(A).getByText('provisioned')).toHaveClass('badge');
+    expect(row(A).getByText('v1')).toBeInTheDocument();
+    expect(row(A).getByRole('img', { name: /^Timeline of c-aaaaaaaa \(provisioned\)/ }).querySelector('rect[data-provisioned]')).not.toBeNull();
+    expect(row(B).queryByText('provisioned')).not.toBeInTheDocument();
+    expect(row(B).getByText('v2')).toBeInTheDocument();
+    expect(row(B).getByRole('img', { name: /^Timeline of c-bbbbbbbb:/ }).querySelector('rect[data-provisioned]')).toBeNull();
+
+    act(() => useQualifier.getState().setQualifier('2'));
+    await waitFor(() => expect(instances().getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([`Instance ${B}`]));
   });
 });

@@ -4,6 +4,9 @@ import { INSTANCE_STATES } from '../../shared/observe.ts';
 import { api } from '../api/client.ts';
 import { useLive, type InstanceTrack } from '../api/live.ts';
 import { useCurrentFunction } from './current-function.ts';
+import { versionsOf } from '../../shared/releases-api.ts';
+import { useQualifier } from '../releases/qualifier.ts';
+import { useAliases } from '../releases/queries.ts';
 import { formatAgo, formatSpan, shortInstanceId } from './format.ts';
 import { InstanceTimeline } from './InstanceTimeline.tsx';
 import { STATE_COLORS, TIMELINE_WINDOW_MS, endedAt, isGone } from './instance-states.ts';
@@ -27,6 +30,10 @@ export function InstancesView() {
   // A state change that arrived since the last tick must show at once, not up to a second later.
   const now = useMemo(() => Math.max(tick, ...Object.values(tracks).map((t) => t.transitions[t.transitions.length - 1]?.at ?? 0)), [tick, tracks]);
   const queryClient = useQueryClient();
+  // instances belong to one version: those the picked qualifier's calls can run on
+  const qualifier = useQualifier((s) => s.qualifier);
+  const aliases = useAliases(service).data;
+  const versions = useMemo(() => versionsOf(qualifier, aliases ?? []), [qualifier, aliases]);
 
   // Instances that started before the page connected are only known from the listing.
   const listing = useQuery({ queryKey: queryKeys.instances(service, fn), queryFn: () => api.instances(service, fn).then((r) => r.instances), retry: false });
@@ -43,9 +50,10 @@ export function InstancesView() {
     () =>
       Object.values(tracks)
         .filter((t) => t.info.serviceName === service && t.info.functionName === fn)
+        .filter((t) => versions.includes(t.info.versionId || 'LATEST'))
         .filter((t) => (endedAt(t) ?? now) > now - TIMELINE_WINDOW_MS)
         .sort((a, b) => Date.parse(a.info.startedAt) - Date.parse(b.info.startedAt)),
-    [tracks, service, fn, now],
+    [tracks, service, fn, now, versions],
   );
   const alive = shown.filter((t) => !isGone(t.info.state)).length;
   // The window grows with the oldest instance shown, from one minute up to five, so a fresh instance
@@ -58,6 +66,9 @@ export function InstancesView() {
       <div className="pane-title">
         <h2 className="obs-heading">Instances</h2>
         <span className="inst-count">{alive} running</span>
+        <span className="inst-count obs-at" aria-label="Qualifier shown">
+          at <code>{qualifier}</code>
+        </span>
         <span className="spacer" />
         <button
           type="button"
@@ -91,11 +102,13 @@ function InstanceRow({ track, now, windowMs }: { track: InstanceTrack; now: numb
   const { info } = track;
   const ended = endedAt(track);
   return (
-    <li className={ended ? 'inst-row inst-gone' : 'inst-row'} aria-label={`Instance ${info.instanceId}`}>
+    <li className={`inst-row${ended ? ' inst-gone' : ''}${info.provisioned ? ' inst-provisioned' : ''}`} aria-label={`Instance ${info.instanceId}`}>
       <div className="inst-info">
         <div className="inst-line">
           <code className="inst-id" title={info.instanceId}>{shortInstanceId(info.instanceId)}</code>
           <span className="badge inst-state" style={{ color: STATE_COLORS[info.state] }}>{info.state}</span>
+          {info.provisioned && <span className="badge inst-prov" title="started ahead of traffic for a provision config; never reclaimed for idleness">provisioned</span>}
+          <code className="inst-version" title={`runs version ${info.versionId}`}>{versionLabel(info.versionId)}</code>
         </div>
         <div className="inst-line inst-meta">
           <span className="inst-load" title="requests in flight / instance concurrency">{info.inFlight}/{info.concurrency}</span>
@@ -128,3 +141,6 @@ function TimeAxis({ windowMs }: { windowMs: number }) {
     </div>
   );
 }
+
+/** LATEST as itself, a version as `v2`. */
+const versionLabel = (versionId: string) => (!versionId || versionId === 'LATEST' ? 'LATEST' : `v${versionId}`);

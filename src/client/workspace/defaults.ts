@@ -27,6 +27,7 @@ export const DEFAULT_MANIFEST: ManifestDraft = {
   webServerMode: true,
   instanceID: '',
   httpMethods: ['GET', 'POST'],
+  layers: [],
   httpAuthType: 'anonymous',
 };
 

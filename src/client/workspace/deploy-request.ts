@@ -20,6 +20,8 @@ export function manifestToFunction(m: ManifestDraft): DeployRequest['function'] 
       preStop: { handler: m.preStopHandler, timeout: m.preStopTimeout },
     },
     environmentVariables: Object.fromEntries(m.environmentVariables.filter(([k]) => k !== '')),
+    // the draft holds every layer the function should have: [] detaches them all
+    layers: m.layers,
     ...(isCustomRuntime(m.runtime) ? { customRuntimeConfig: { command: m.command, args: m.args }, caPort: m.caPort } : {}),
     ...(isContainerRuntime(m.runtime) ? { customContainerConfig: containerConfigOf(m), caPort: m.caPort } : {}),
   };

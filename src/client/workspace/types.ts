@@ -41,6 +41,8 @@ export interface ManifestDraft {
   /** ACR Enterprise Edition's instance id: kept and sent back, nothing else uses it here */
   instanceID: string;
   httpMethods: HttpMethod[];
+  /** layer version ARNs, merged under /opt in this order: the first one's file wins */
+  layers: string[];
   httpAuthType: 'anonymous' | 'function';
 }
 
