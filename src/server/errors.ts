@@ -23,6 +23,9 @@ export const FC_ERRORS = {
   DomainNameAlreadyExists: 409,
   ServiceAlreadyExists: 409,
   AliasAlreadyExists: 409,
+  AsyncConfigNotExists: 404, // no async invoke config for that function and qualifier (ERR21)
+  StatefulAsyncInvocationAlreadyExists: 409, // x-fc-stateful-async-invocation-id was used before for this function (FC refuses it; its code is undocumented)
+  AsyncInvocationStopped: 412, // the async invocation has ended: nothing to stop (ERR21)
   VersionInUse: 409, // an alias points at the version (FC refuses the delete; its code is undocumented)
   AliasInUse: 409, // the alias still has provisioned instances (target > 0): set the target to 0 first
   AdditionalVersionContainsMajorVersion: 400, // an alias's additional version is its own main version (ERR21)

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createCodeStore } from './code/index.ts';
 import { createHttpApp } from './http/app.ts';
-import { createInvoker } from './invocations/index.ts';
+import { createAsyncQueue, createInvoker } from './invocations/index.ts';
+import { destinationTarget, effectiveAsyncConfig, functionArn } from './resources/async-destinations.ts';
+import { newRequestId } from './request-id.ts';
 import { createLiveHub, createLogBus } from './logs/index.ts';
 import { createFunctionOps } from './resources/function-ops.ts';
 import { createImagePreparation } from './resources/image-preparation.ts';
@@ -51,6 +53,10 @@ export interface FnplayConfig {
   imageSizeLimit?: 'standard' | 'enterprise';
   /** Seconds an image no function uses any more keeps its disk (default 600). */
   imageGraceSec?: number;
+  /** Async events a function may have waiting before an accept answers 429 (SPEC §3: 100,000). */
+  asyncQueueCap?: number;
+  /** The first retry of a failed async event waits this long; each next one twice as long. */
+  asyncRetryBaseMs?: number;
   /** The clock timer triggers fire on (default the system's); tests pass a manual one. */
   timerClock?: TimerClock;
 }
@@ -97,11 +103,42 @@ export async function startFnplay(cfg: FnplayConfig) {
   const apiToken = randomBytes(24).toString('base64url');
   const allowedHosts = new Set<string>();
   const timers = createTimerTriggers({ clock: cfg.timerClock });
+  const region = cfg.region ?? 'cn-hangzhou';
+  const asyncQueue = createAsyncQueue({
+    events: store.asyncEvents, invoker, hub,
+    // Resolved when the event runs: an alias may have moved since it was accepted.
+    resolve: (service, qualifier, fn) => revisionOf(httpDeps, qualifier === 'LATEST' ? service : `${service}.${qualifier}`, fn),
+    configOf: (service, qualifier, fn) => effectiveAsyncConfig(store, service, qualifier, fn),
+    functionArn: (serviceName, qualifier, functionName) => functionArn(region, cfg.accountId, { serviceName, qualifier, functionName }),
+    toDestination: (arn, record, cause) => {
+      const t = destinationTarget(arn);
+      const requestId = newRequestId();
+      try {
+        if (t) asyncQueue.accept({ ...t, requestId, invocationId: requestId, payload: Buffer.from(JSON.stringify(record)), headers: {}, stateful: false, origin: 'destination' });
+      } catch (err) {
+        // The destination's queue is full: the record is lost, and its function's log says so.
+        bus.emit({
+          time: new Date().toISOString(), serviceName: cause.serviceName, functionName: cause.functionName, qualifier: cause.qualifier, instanceId: null, requestId: cause.requestId,
+          level: 'error', source: 'system', text: `the destination record of async invocation ${cause.requestId} could not be sent to ${arn}: ${(err as Error).message}`,
+        });
+      }
+    },
+    limitOf: (service, qualifier, fn) => {
+      const cap = store.resources.getOnDemand(service, qualifier, fn)?.maximumInstanceCount;
+      if (cap === undefined) return Infinity;
+      // At 0 every call is refused: one at a time keeps trying (throttled, never failed) until the cap is raised.
+      return Math.max(1, cap * (store.resources.getFunction(service, fn)?.config.instanceConcurrency ?? 1));
+    },
+    maxQueuedPerFunction: cfg.asyncQueueCap ?? 100_000,
+    retryBaseMs: cfg.asyncRetryBaseMs ?? 1000,
+  });
   const httpDeps: HttpDeps = {
     store, code, images, imageGc, bus, hub, scheduler, invoker, functions, keys: cfg.keys, accountId: cfg.accountId,
-    region: cfg.region ?? 'cn-hangzhou', weights: createWeightedRouter(), provisioner, apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status, timers,
+    region: cfg.region ?? 'cn-hangzhou', weights: createWeightedRouter(), provisioner, asyncQueue, apiToken, allowedHosts, maxInstances: cfg.maxInstances, sandbox: sandbox.status, timers,
   };
   const app = createHttpApp(httpDeps);
+  // Every event accepted before a stop (or a kill -9) is queued again.
+  asyncQueue.recover();
   timers.start({ store, invoker, bus, resolve: (segment, fn) => revisionOf(httpDeps, segment, fn) });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
   // What Node's parser refuses (bad request line or header bytes, headers over its limit) never
@@ -157,9 +194,11 @@ export async function startFnplay(cfg: FnplayConfig) {
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         const timersStopped = timers.close();
+        const asyncStopped = asyncQueue.close();
         provisioner.close();
         await scheduler.close();
         await timersStopped; // the firings under way ended with their instances
+        await asyncStopped;
         imageGc.close();
         images.close();
         sandbox.close();

@@ -1,3 +1,4 @@
+import type { AsyncStatus } from './async-invocation.ts';
 // Shapes the playground API and its SSE stream send to the browser.
 
 export const INSTANCE_STATES = ['Starting', 'Initializing', 'Idle', 'Busy', 'Frozen', 'Stopping', 'Destroyed', 'Failed'] as const;
@@ -83,4 +84,6 @@ export type LiveEvent =
   | { type: 'acceleration'; serviceName: string; functionName: string; codeChecksum: string; status: AccelerationStatus; reason: string | null; progress?: AccelerationProgress }
   | { type: 'invocation'; record: InvocationRecord }
   /** An image no function used any more was removed after its grace (its disk freed). */
-  | { type: 'image-removed'; digest: string; freedBytes: number };
+  | { type: 'image-removed'; digest: string; freedBytes: number }
+  /** An async event changed state (accepted, running, retrying, done). */
+  | { type: 'async'; serviceName: string; functionName: string; qualifier: string; requestId: string; invocationId: string; status: AsyncStatus; attempts: number };

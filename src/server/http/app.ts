@@ -11,6 +11,7 @@ import { releaseRoutes } from './fc-releases.ts';
 import { layerRoutes } from './fc-layers.ts';
 import { tagRoutes } from './fc-tags.ts';
 import { accountRoutes } from './fc-account.ts';
+import { asyncRoutes } from './fc-async.ts';
 import { playgroundApi } from './playground-api.ts';
 import { playgroundEndpoints } from './playground-endpoints.ts';
 import { verifySignature, } from './signature.ts';
@@ -26,7 +27,7 @@ function errorResponse(c: Context, err: unknown) {
 }
 
 /** Every route of the FC 2.0 API, from the route tables; `signed`: each request must carry the FC signature. */
-export const FC_ROUTES = [...serviceRoutes, ...resourceRoutes, ...triggerRoutes, ...releaseRoutes, ...layerRoutes, ...tagRoutes, ...accountRoutes, ...invokeRoutes, ...customDomainRoutes];
+export const FC_ROUTES = [...serviceRoutes, ...resourceRoutes, ...triggerRoutes, ...releaseRoutes, ...layerRoutes, ...tagRoutes, ...accountRoutes, ...asyncRoutes, ...invokeRoutes, ...customDomainRoutes];
 
 function fcRoutes(deps: HttpDeps, signed: boolean) {
   const fc = new Hono();

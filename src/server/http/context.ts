@@ -14,6 +14,7 @@ import type { SandboxStatus } from '../../shared/sandbox-status.ts';
 import { qualify, type Qualified, type WeightedRouter } from '../resources/qualifiers.ts';
 import type { TimerTriggers } from '../resources/timer-triggers.ts';
 import type { Provisioner } from '../resources/provisioner.ts';
+import type { AsyncQueue } from '../invocations/index.ts';
 
 /** Everything the routes use, made once per service start. */
 export interface HttpDeps {
@@ -35,6 +36,8 @@ export interface HttpDeps {
   allowedHosts: Set<string>;
   maxInstances: number;
   sandbox: SandboxStatus;
+  /** The durable queue of async invocations. */
+  asyncQueue: AsyncQueue;
   /** Keeps provision configs' instances running. */
   provisioner: Provisioner;
   /** Splits calls through an alias with additionalVersionWeight between its versions. */

@@ -4,6 +4,7 @@ import type { FunctionRevision } from '../scheduler/index.ts';
 import type { InvokeResult } from '../invocations/index.ts';
 import { header, headerRecord, param, rawBody, requireQualifier, requireService, splitQualifier, type HttpDeps } from './context.ts';
 import { functionAt, readVersionOf, runnableAt, serviceAt, type Qualified } from '../resources/qualifiers.ts';
+import { INVOCATION_ID_RE, MAX_ASYNC_PAYLOAD } from '../../shared/async-invocation.ts';
 import type { Route } from './fc-resources.ts';
 import { isHttpTrigger } from '../store/resources.ts';
 import { verifySignature } from './signature.ts';
@@ -120,10 +121,10 @@ export const invokeRoutes: Route[] = [
   {
     method: 'POST', path: '/services/:service/functions/:function/invocations',
     handler: async (c, deps) => {
-      const { rev, maxInstances } = revisionOf(deps, param(c, 'service'), param(c, 'function'));
       const type = (header(c, 'x-fc-invocation-type') ?? 'Sync').toLowerCase();
-      if (type === 'async') throw new FcError('InvalidArgument', 'asynchronous invocation (x-fc-invocation-type: Async) is not supported by fnplay yet');
+      if (type === 'async') return acceptAsync(c, deps);
       if (type !== 'sync') throw new FcError('InvalidArgument', `x-fc-invocation-type must be Sync or Async, got '${header(c, 'x-fc-invocation-type')}'`);
+      const { rev, maxInstances } = revisionOf(deps, param(c, 'service'), param(c, 'function'));
       const logType = header(c, 'x-fc-log-type') ?? 'None';
       if (logType !== 'Tail' && logType !== 'None') throw new FcError('InvalidArgument', `x-fc-log-type must be Tail or None, got '${logType}'`);
       forwardedHeaders(c); // the 4 KB header limit applies to event invocations too
@@ -133,6 +134,30 @@ export const invokeRoutes: Route[] = [
     },
   },
 ];
+
+/**
+ * `x-fc-invocation-type: Async` (SPEC §3, FC2-API §5.2): 202 once the event is committed to the
+ * durable queue, which runs it later. The qualifier is checked now and resolved when it runs.
+ */
+async function acceptAsync(c: Context, deps: HttpDeps) {
+  const { serviceName, qualifier } = splitQualifier(param(c, 'service'));
+  requireService(deps, serviceName);
+  const q = requireQualifier(deps, serviceName, qualifier);
+  const fn = functionAt(deps.store, serviceName, readVersionOf(q), param(c, 'function'));
+  forwardedHeaders(c); // the 4 KB header limit applies here too
+  const id = header(c, 'x-fc-stateful-async-invocation-id');
+  if (id !== undefined && (id.length > 128 || !INVOCATION_ID_RE.test(id))) {
+    throw new FcError('InvalidArgument', `x-fc-stateful-async-invocation-id must start with a letter or _, hold only letters, digits, _ and -, and be at most 128 characters, got '${printable(id.slice(0, 64))}'`);
+  }
+  const payload = await rawBody(c, MAX_ASYNC_PAYLOAD, 'payload');
+  const functionName = fn.config.functionName;
+  const stateful = id !== undefined || deps.store.asyncEvents.getConfig(serviceName, q.qualifier, functionName)?.statefulInvocation === true;
+  const requestId = deps.invoker.newRequestId();
+  const invocationId = id ?? requestId;
+  const seq = deps.asyncQueue.accept({ requestId, invocationId, serviceName, qualifier: q.qualifier, functionName, payload, headers: tracingHeaders(c), stateful, origin: 'api' });
+  if (seq === null) throw new FcError('StatefulAsyncInvocationAlreadyExists', `async invocation '${invocationId}' of function '${functionName}' already exists: an invocation id is used once`);
+  return new Response(null, { status: 202, headers: { 'x-fc-request-id': requestId, ...(stateful ? { 'x-fc-stateful-async-invocation-id': invocationId } : {}) } });
+}
 
 /** How an HTTP invocation arrived: which headers FC adds to the answer depends on it. */
 export type HttpEntry = 'proxy' | 'custom-domain';

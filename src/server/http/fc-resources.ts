@@ -66,6 +66,8 @@ export const resourceRoutes: Route[] = [
       }
       deps.store.resources.deleteFunction(s.serviceName, fn.config.functionName);
       deps.store.releases.deleteProvisionOfFunction(s.serviceName, fn.config.functionName);
+      // Its waiting async events become Invalid when their turn comes (FC's status for a deleted function).
+      deps.store.asyncEvents.deleteConfigsOf(s.serviceName, fn.config.functionName);
       // Only LATEST's instances go: a version still holds the function, and its instances keep running it.
       await deps.scheduler.drain(s.serviceName, fn.config.functionName, { versionId: LATEST });
       // Its image, if no other function uses it, is freed after the grace (image-gc.ts).

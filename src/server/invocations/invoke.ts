@@ -15,9 +15,10 @@ import { errorBodyOf, failureMessage, isDroppedResponseHeader, killMessage } fro
 /**
  * `tracing`: the caller's span headers (REQUEST_TRACING_HEADERS in src/shared/tracing.ts), passed to the instance.
  * `timer`: an event invocation a timer trigger makes; only its record says so.
+ * `async`: one attempt of a queued event (invocations/async-queue.ts); `retryCount` is how many came before it.
  */
 export type InvokeRequest =
-  | { type: 'sync' | 'timer'; requestId: string; payload: Buffer; logTail: boolean; tracing?: Record<string, string> }
+  | { type: 'sync' | 'timer' | 'async'; requestId: string; payload: Buffer; logTail: boolean; tracing?: Record<string, string>; retryCount?: number }
   | { type: 'http'; requestId: string; method: string; path: string; headers: Record<string, string>; body: Buffer; logTail: boolean; tracing?: Record<string, string> };
 
 export interface InvokeResult {
@@ -76,7 +77,9 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       const timer = setTimeout(() => inst.kill('timeout'), cfg.timeout * 1000);
       // The call's own qualifier: an on-demand instance serves every qualifier that resolves to its
       // version, and context.service.qualifier is the one this call came through.
-      const tracing = { ...req.tracing, ...tracingOfService(rev), 'x-fc-qualifier': rev.qualifier };
+      const tracing: Record<string, string> = { ...req.tracing, ...tracingOfService(rev), 'x-fc-qualifier': rev.qualifier };
+      // context.retryCount (FC-RUNTIMES): 0 on the first attempt of an async event.
+      if (req.type === 'async') tracing['x-fc-retry-count'] = String(req.retryCount ?? 0);
       const t0 = performance.now();
       let res: CaResponse;
       try {

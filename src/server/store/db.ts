@@ -133,6 +133,43 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (resource, key)
   );
   `,
+  // 5: asynchronous invocation (SPEC §3): a durable queue of accepted events, written before the
+  // 202 is answered, and the per-qualifier async configs (FC2-API §5.4).
+  `
+  CREATE TABLE async_configs (
+    service TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    function TEXT NOT NULL,
+    body TEXT NOT NULL,           -- JSON: maxAsyncEventAgeInSeconds, maxAsyncRetryAttempts, destinationConfig, statefulInvocation
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (service, qualifier, function)
+  );
+  CREATE TABLE async_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- arrival order
+    request_id TEXT NOT NULL UNIQUE,
+    invocation_id TEXT NOT NULL,             -- x-fc-stateful-async-invocation-id (the request id when none was given)
+    service TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    function TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    headers TEXT NOT NULL,                   -- JSON: the caller's tracing headers
+    stateful INTEGER NOT NULL,
+    origin TEXT NOT NULL,                    -- 'api', 'timer' or 'destination'
+    status TEXT NOT NULL,                    -- Enqueued Running Retrying Succeeded Failed Stopped Expired
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,                -- ms since the epoch: not run before
+    enqueued_at INTEGER NOT NULL,
+    started_at INTEGER,
+    ended_at INTEGER,
+    result BLOB,
+    error TEXT,
+    history TEXT NOT NULL                    -- JSON AsyncAttempt[]: each attempt and state change
+  );
+  CREATE UNIQUE INDEX async_events_by_invocation ON async_events(service, function, invocation_id);
+  CREATE INDEX async_events_pending ON async_events(status, next_at, seq);
+  CREATE INDEX async_events_by_function ON async_events(service, function, seq);
+  `,
 ];
 
 export function openDb(file: string): Db {
