@@ -139,7 +139,7 @@ export async function startFnplay(cfg: FnplayConfig) {
   const app = createHttpApp(httpDeps);
   // Every event accepted before a stop (or a kill -9) is queued again.
   asyncQueue.recover();
-  timers.start({ store, invoker, bus, resolve: (segment, fn) => revisionOf(httpDeps, segment, fn) });
+  timers.start({ store, queue: asyncQueue, bus });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: cfg.host });
   // What Node's parser refuses (bad request line or header bytes, headers over its limit) never
   // reaches the app: answer it here, in FC's shape, instead of Node's bare 400 / 431.

@@ -170,7 +170,7 @@ export function createAsyncQueue(deps: AsyncQueueDeps) {
     publish(e);
     let outcome: { ok: boolean; status: string; body: Buffer; instanceId: string | null; error: string | null };
     try {
-      const r = await deps.invoker.invoke(target.rev, { type: 'async', requestId, payload: e.payload, logTail: false, tracing: e.headers, retryCount }, target.maxInstances);
+      const r = await deps.invoker.invoke(target.rev, { type: e.origin === 'timer' ? 'timer' : 'async', requestId, payload: e.payload, logTail: false, tracing: e.headers, retryCount }, target.maxInstances);
       const ok = r.record.status === 'succeeded';
       outcome = { ok, status: r.record.status, body: r.body, instanceId: r.record.instanceId, error: ok ? null : r.body.toString('utf8').slice(0, 4096) };
     } catch (err) {

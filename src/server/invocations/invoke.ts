@@ -14,7 +14,7 @@ import { errorBodyOf, failureMessage, isDroppedResponseHeader, killMessage } fro
 
 /**
  * `tracing`: the caller's span headers (REQUEST_TRACING_HEADERS in src/shared/tracing.ts), passed to the instance.
- * `timer`: an event invocation a timer trigger makes; only its record says so.
+ * `timer`: an attempt of an event a timer trigger queued; only its record tells it from `async`.
  * `async`: one attempt of a queued event (invocations/async-queue.ts); `retryCount` is how many came before it.
  */
 export type InvokeRequest =
@@ -79,7 +79,7 @@ export function createInvoker(deps: { scheduler: Scheduler; records: RecordRepo;
       // version, and context.service.qualifier is the one this call came through.
       const tracing: Record<string, string> = { ...req.tracing, ...tracingOfService(rev), 'x-fc-qualifier': rev.qualifier };
       // context.retryCount (FC-RUNTIMES): 0 on the first attempt of an async event.
-      if (req.type === 'async') tracing['x-fc-retry-count'] = String(req.retryCount ?? 0);
+      if (req.type === 'async' || req.type === 'timer') tracing['x-fc-retry-count'] = String(req.retryCount ?? 0);
       const t0 = performance.now();
       let res: CaResponse;
       try {

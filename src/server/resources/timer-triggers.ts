@@ -1,14 +1,11 @@
-import type { Invoker } from '../invocations/index.ts';
+import type { AsyncQueue } from '../invocations/index.ts';
 import type { LogBus } from '../logs/index.ts';
-import type { FunctionRevision } from '../scheduler/index.ts';
+import { newRequestId } from '../request-id.ts';
 import type { Store } from '../store/index.ts';
 import { isTimerTrigger, type TimerTriggerRecord } from '../store/resources.ts';
 import type { TimerInfo } from '../../shared/trigger-config.ts';
 import { systemClock, type TimerClock } from './timer-clock.ts';
 import { parseTimerSchedule, triggerTimeOf, type TimerSchedule } from './timer-schedule.ts';
-
-/** What an invocation of a qualifier runs (fc-invoke.ts revisionOf): the revision and its instance cap. */
-export type ResolveRevision = (serviceSegment: string, functionName: string) => { rev: FunctionRevision; maxInstances: number | null };
 
 interface Armed {
   trigger: TimerTriggerRecord;
@@ -22,16 +19,15 @@ const keyOf = (t: { serviceName: string; functionName: string; triggerName: stri
 /**
  * Timer triggers that really fire while fnplay runs. Each enabled one is armed on the clock for
  * its next firing; `sync()` (after every trigger write) re-reads the store and re-arms what
- * changed. A firing invokes the trigger's qualifier with FC's timer event, as an event invocation
- * recorded with invocationType 'timer'. A failed or throttled firing is recorded by the invoker
- * and logged to the function's log; it is not retried (FC delivers timer events asynchronously;
- * fnplay's async queue is a later issue).
+ * changed. A firing puts FC's timer event on the async queue for the trigger's qualifier, as FC
+ * delivers timer events asynchronously: it runs with the function's async config (retries, age,
+ * destinations), and its records say invocationType 'timer'.
  */
 export function createTimerTriggers(opts: { clock?: TimerClock } = {}) {
   const clock = opts.clock ?? systemClock;
   const armed = new Map<string, Armed>();
   const firing = new Set<Promise<void>>();
-  let deps: { store: Store; invoker: Invoker; bus: LogBus; resolve: ResolveRevision } | null = null;
+  let deps: { store: Store; queue: AsyncQueue; bus: LogBus } | null = null;
   let closed = false;
 
   function allTimers(store: Store): TimerTriggerRecord[] {
@@ -61,20 +57,20 @@ export function createTimerTriggers(opts: { clock?: TimerClock } = {}) {
 
   async function invokeTimer(t: TimerTriggerRecord, at: number) {
     if (!deps) return;
-    const { invoker, bus, resolve } = deps;
-    const requestId = invoker.newRequestId();
+    const { queue, bus } = deps;
+    const requestId = newRequestId();
     const event = { triggerTime: triggerTimeOf(at), triggerName: t.triggerName, payload: t.triggerConfig.payload };
     try {
-      const segment = t.qualifier === 'LATEST' ? t.serviceName : `${t.serviceName}.${t.qualifier}`;
-      const { rev, maxInstances } = resolve(segment, t.functionName);
-      await invoker.invoke(rev, { type: 'timer', requestId, payload: Buffer.from(JSON.stringify(event)), logTail: false }, maxInstances);
+      queue.accept({
+        requestId, invocationId: requestId, serviceName: t.serviceName, qualifier: t.qualifier, functionName: t.functionName,
+        payload: Buffer.from(JSON.stringify(event)), headers: {}, stateful: false, origin: 'timer',
+      });
     } catch (err) {
-      // The invoker has recorded a throttled or refused call; a qualifier that no longer
-      // resolves has no record to write, so the log line is what the user sees.
+      // The function's queue is full: this firing is lost, and its log says so.
       if (closed) return;
       bus.emit({
         time: new Date().toISOString(), serviceName: t.serviceName, functionName: t.functionName, qualifier: t.qualifier, instanceId: null, requestId,
-        level: 'error', source: 'system', text: `FC Timer Trigger ${t.triggerName} at ${event.triggerTime}: the invocation failed: ${(err as Error).message}`,
+        level: 'error', source: 'system', text: `FC Timer Trigger ${t.triggerName} at ${event.triggerTime}: the event could not be queued: ${(err as Error).message}`,
       });
     }
   }
@@ -109,7 +105,7 @@ export function createTimerTriggers(opts: { clock?: TimerClock } = {}) {
 
   return {
     /** Arms every enabled timer trigger of the store. */
-    start(d: { store: Store; invoker: Invoker; bus: LogBus; resolve: ResolveRevision }) {
+    start(d: { store: Store; queue: AsyncQueue; bus: LogBus }) {
       deps = d;
       sync();
     },
