@@ -1,18 +1,15 @@
 // The service SIGKILLed while it unpacks a custom-container function's image: after a restart on
 // the same data dir the preparation starts again, never uses the half tree, and the function runs
 // the whole image.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error the SDK ships no types
-import FCClient from '@alicloud/fc2';
 import { PROBE_SERVER_SOURCE } from './helpers/container-images.ts';
 import { buildGoBinary, buildImage, busyboxLayer, createLayout, missingImageTools, pushImage, startRegistry, type FileSpec, type TestRegistry } from './helpers/oci-images.ts';
 import { until } from './helpers/service.ts';
+import { sdkFor, startServiceProcess } from './helpers/service-process.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const FILES = 6000; // enough that a rootless unpack takes a while
 const missing = missingImageTools({ go: true, registry: true });
 
@@ -28,24 +25,6 @@ function umociUnpacksIn(dataDir: string): number[] {
     }
   }
   return pids;
-}
-
-function startService(dataDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, FNPLAY_SKIP_UI_BUILD: '1' };
-  delete env.FNPLAY_ACCESS_KEY_ID;
-  delete env.FNPLAY_ACCESS_KEY_SECRET;
-  const child = spawn(process.execPath, ['bin/fnplay.js', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = until(() => /fnplay listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 'the listening line', 60_000);
-  return { child, url, exited };
-}
-
-function sdk(dataDir: string, endpoint: string) {
-  const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
-  return new FCClient(creds.accountId, { accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint, timeout: 60_000 });
 }
 
 describe.skipIf(missing.length > 0)(`custom-container preparation killed midway${missing.length ? ` (skipped: ${missing.join(', ')} not installed)` : ''}`, () => {
@@ -73,8 +52,8 @@ describe.skipIf(missing.length > 0)(`custom-container preparation killed midway$
   it('restarts the preparation after a SIGKILL mid-unpack and runs the whole image', async () => {
     const dataDir = join(dir, 'data');
     // 1. the service starts preparing, 2. it is killed while umoci unpacks
-    const first = startService(dataDir);
-    const client = sdk(dataDir, await first.url);
+    const first = startServiceProcess(dataDir);
+    const client = sdkFor(dataDir, await first.url);
     await client.createService('cc');
     await client.createFunction('cc', { functionName: 'many', runtime: 'custom-container', handler: 'x', customContainerConfig: { image } });
     await until(() => umociUnpacksIn(dataDir).length > 0, 'umoci unpacking', 60_000);
@@ -83,9 +62,9 @@ describe.skipIf(missing.length > 0)(`custom-container preparation killed midway$
     expect(readdirSync(join(dataDir, 'images', 'rootfs'))).toEqual([]);
 
     // 3. the next start resumes the preparation; the function runs the image whole
-    const second = startService(dataDir);
+    const second = startServiceProcess(dataDir);
     try {
-      const again = sdk(dataDir, await second.url);
+      const again = sdkFor(dataDir, await second.url);
       await until(async () => (await again.getFunction('cc', 'many')).data.accelerationInfo.status === 'Ready', 'Ready after the restart', 90_000);
       const op = async (body: object) => JSON.parse(Buffer.from((await again.invokeFunction('cc', 'many', JSON.stringify(body))).data).toString());
       expect((await op({ op: 'ls', Path: '/many' })).names).toHaveLength(60);
