@@ -12,16 +12,17 @@ export interface ColdSample {
 
 /**
  * Cold starts of the functions of one service: each call first reclaims the function's instances
- * (POST /api/functions/:s/:f/reclaim), then invokes it once, timed by the client on a keep-alive
- * connection; the invocation record must say it was a cold start.
+ * (POST /api/functions/:s/:f/reclaim, every version's), then invokes it once (at `qualifier`, if
+ * given), timed by the client on a keep-alive connection; the invocation record must say it was a
+ * cold start.
  */
 export function coldCaller(svc: BenchService) {
   const client = createInvokeClient(svc.url, svc.creds);
   return {
-    async call(service: string, fn: string, payload = 'x'): Promise<ColdSample> {
+    async call(service: string, fn: string, payload = 'x', qualifier?: string): Promise<ColdSample> {
       await svc.api(`/functions/${service}/${fn}/reclaim`, { method: 'POST' });
       const t0 = performance.now();
-      const { requestId } = await client.invoke(service, fn, payload);
+      const { requestId } = await client.invoke(qualifier ? `${service}.${qualifier}` : service, fn, payload);
       const totalMs = performance.now() - t0;
       const rec = await svc.api(`/invocations/${requestId}`);
       if (!rec.coldStart || !rec.initReport) throw new Error(`invocation ${requestId} of ${service}/${fn} was not a cold start`);

@@ -10,6 +10,8 @@ import { ui } from './ui.ts';
 import { goRuntime } from './go.ts';
 import { container } from './container.ts';
 import { pythonRuntime } from './python.ts';
+import { qualifier } from './qualifier.ts';
+import { provision } from './provision.ts';
 
-/** The scenarios of issue 4, then the log flood of issue 8, the go1 runtime, custom containers and the Python runtime, in the order they run. */
-export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime, container, pythonRuntime];
+/** The scenarios of issue 4, then the log flood of issue 8, the go1 runtime, custom containers, the Python runtime and the qualifiers and provisioning of issue 12, in the order they run. */
+export const SCENARIOS: Scenario[] = [coldStart, warmLatency, throughput, scale, logs, asyncQueue, ui, logFlood, goRuntime, container, pythonRuntime, qualifier, provision];
