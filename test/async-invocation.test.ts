@@ -192,3 +192,25 @@ describe('configs and destinations', () => {
     expect(failure.responseContext.functionError).toContain('asked to fail');
   });
 });
+
+describe('the queue cap', () => {
+  it('answers 429 past the events a function may have waiting, and takes them again once it drains', async () => {
+    const small = await startTestService({ asyncQueueCap: 3, asyncRetryBaseMs: 20 });
+    try {
+      await small.client.createService('cap');
+      await small.client.createFunction('cap', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: await zipFiles({ 'index.js': `exports.handler = async () => 'ok';` }) } });
+      await small.client.putOnDemandConfig('cap', 'f', 'LATEST', { maximumInstanceCount: 0 });
+      const send = () => small.client.invokeFunction('cap', 'f', 'x', { 'x-fc-invocation-type': 'Async' });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await send()).headers['x-fc-request-id']);
+      const full = await fcError(send(), 'ResourceExhausted', 429);
+      expect(full.message).toContain('3');
+      // the cap raised, they drain, and the queue takes events again
+      await small.client.putOnDemandConfig('cap', 'f', 'LATEST', { maximumInstanceCount: 2 });
+      await until(() => ids.every((id) => small.store.asyncEvents.byRequest(id)?.status === 'Succeeded'), 'the three ran');
+      expect((await send()).data).toBe('');
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -151,3 +151,27 @@ describe('provision configs', () => {
     svc = await startTestService();
   });
 });
+
+describe('a target at the account cap', () => {
+  it('reaches exactly the target, never more instances than the cap, and releases them all at 0', async () => {
+    const cap = await startTestService({ maxInstances: 6 });
+    try {
+      await cap.client.createService('cap');
+      await cap.client.createFunction('cap', { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', ...(await fnConfig('c')) });
+      let most = 0;
+      const watch = setInterval(() => (most = Math.max(most, cap.scheduler.size)), 5);
+      await cap.client.putProvisionConfig('cap', 'f', 'LATEST', { target: 6 });
+      await until(async () => (await cap.client.getProvisionConfig('cap', 'f', 'LATEST')).data.current === 6, 'all six ready', 90_000);
+      // a later pass of the provisioner must not undo any of them
+      await cap.provisioner.afterNextPass();
+      await cap.provisioner.afterNextPass();
+      expect((await cap.client.getProvisionConfig('cap', 'f', 'LATEST')).data).toMatchObject({ current: 6, currentError: '' });
+      clearInterval(watch);
+      expect(most).toBe(6);
+      await cap.client.putProvisionConfig('cap', 'f', 'LATEST', { target: 0 });
+      await until(() => cap.scheduler.size === 0, 'every instance released', 30_000);
+    } finally {
+      await cap.close();
+    }
+  });
+});

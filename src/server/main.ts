@@ -10,8 +10,11 @@ import { runImageCommand } from './cli-image.ts';
 
 const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]
               [--image-size-limit standard|enterprise] [--image-grace 600] [--registry-credentials HOST=USER:PASSWORD]…
+              [--async-queue-cap 100000] [--async-retry-base 1000]
          --image-size-limit: FC's limit on an image's uncompressed size, standard 3 GB (ACR Personal, Enterprise Basic) or enterprise 10 GB (ACR Enterprise Standard, Advanced)
          --image-grace: seconds an image no function uses any more keeps its disk
+         --async-queue-cap: async events one function may have waiting before an accept answers 429
+         --async-retry-base: milliseconds before the first retry of a failed async event (each next waits twice as long, up to 5 min)
          --registry-credentials: for pulls from HOST; FNPLAY_REGISTRY_CREDENTIALS (same form, comma-separated) keeps them out of the process list
        fnplay image import FILE [--name REF] [--endpoint URL] [--data-dir ~/.fnplay]`;
 
@@ -65,6 +68,8 @@ async function main() {
         'image-size-limit': { type: 'string', default: 'standard' },
         'image-grace': { type: 'string' },
         'registry-credentials': { type: 'string', multiple: true, default: [] },
+        'async-queue-cap': { type: 'string' },
+        'async-retry-base': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -121,6 +126,8 @@ async function main() {
     imageSizeLimit,
     imageGraceSec: intFlag(args['image-grace'], 'image-grace', 600, 0),
     registryCredentials,
+    asyncQueueCap: intFlag(args['async-queue-cap'], 'async-queue-cap', 100_000, 1),
+    asyncRetryBaseMs: intFlag(args['async-retry-base'], 'async-retry-base', 1000, 1),
   });
   if (stopSignal) return stop(fnplay, stopSignal);
   for (const notice of fnplay.sandbox.notices) console.log(`fnplay: ${notice}`);

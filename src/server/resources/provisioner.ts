@@ -17,9 +17,12 @@ export const provisionKey = (serviceName: string, qualifier: string, functionNam
  */
 export function createProvisioner(deps: { store: Store; scheduler: Scheduler; region: string; accountId: string }) {
   const errors = new Map<string, string>(); // config key → why its last start failed
-  const starting = new Map<string, number>(); // config key → starts under way
+  // config key → starts queued and not begun: once begun, the scheduler holds the instance (counted there)
+  const queued = new Map<string, number>();
   let running: Promise<void> | null = null;
   let again = false;
+  // Callers of afterNextPass(): resolved once a pass that began after their call has ended.
+  let waiting: (() => void)[] = [];
   let closed = false;
 
   /** The revision a config's instances must run, or why there is none. */
@@ -56,21 +59,22 @@ export function createProvisioner(deps: { store: Store; scheduler: Scheduler; re
     for (const [key, { cfg, rev }] of wanted) {
       if (!rev) continue;
       const mine = deps.scheduler.provisionedOf(key).filter((i) => !i.draining && matches(i, rev));
-      const have = mine.length + (starting.get(key) ?? 0);
+      const have = mine.length + (queued.get(key) ?? 0);
       if (have > cfg.target) {
-        const extra = mine.sort((a, b) => a.inFlight - b.inFlight).slice(0, have - cfg.target);
+        // the ones still starting first, then the idle ones
+        const extra = mine.sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight - b.inFlight).slice(0, have - cfg.target);
         for (const i of extra) i.drain();
       }
       for (let n = have; n < cfg.target; n++) {
-        starting.set(key, (starting.get(key) ?? 0) + 1);
+        queued.set(key, (queued.get(key) ?? 0) + 1);
         starts.push(async () => {
+          // From here the scheduler tracks the instance (provision() creates it before its first await).
+          queued.set(key, (queued.get(key) ?? 1) - 1);
           try {
             await deps.scheduler.provision(rev, { key, alwaysAllocateCPU: cfg.alwaysAllocateCPU });
             errors.delete(key);
           } catch (err) {
             errors.set(key, (err as Error).message);
-          } finally {
-            starting.set(key, (starting.get(key) ?? 1) - 1);
           }
         });
       }
@@ -86,10 +90,13 @@ export function createProvisioner(deps: { store: Store; scheduler: Scheduler; re
       again = true;
       return;
     }
+    const inPass = waiting;
+    waiting = [];
     running = reconcile()
       .catch((err) => console.error('fnplay: provisioning failed', err))
       .finally(() => {
         running = null;
+        for (const done of inPass) done();
         if (again) {
           again = false;
           kick();
@@ -104,6 +111,11 @@ export function createProvisioner(deps: { store: Store; scheduler: Scheduler; re
   return {
     /** Look again now (a config, an alias or a function changed). */
     kick,
+    /** Settles once a whole pass that began after this call has ended (tests: nothing more is coming). */
+    afterNextPass: () => new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      kick();
+    }),
     /** What GetProvisionConfig reports: instances ready now, and why the last start failed. */
     stateOf(serviceName: string, qualifier: string, functionName: string) {
       const key = provisionKey(serviceName, qualifier, functionName);

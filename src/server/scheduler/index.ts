@@ -129,6 +129,8 @@ export function createScheduler(config: SchedulerConfig) {
       const init = await inst.ensureInitialized();
       inst.log.system(initReportLine(newRequestId(), { ...phases, initFunctionMs: init.ms }, 'Provisioned'), null);
       inst.end(null, () => {});
+      // Drained while it started (the target went down, its alias moved): it goes now.
+      if (inst.draining) void inst.stop();
       if (!init.ok) {
         void inst.stop();
         throw new FcError('InternalServerError', init.timedOut ? 'the initializer timed out' : 'the initializer failed');
