@@ -57,8 +57,10 @@ export interface LayerVersion {
   layerName: string;
   version: number;
   description: string;
-  /** what a function's `layers` names: `acs:fc:<region>:<account>:layers/<name>/versions/<n>` */
+  /** FC's older spelling of the ARN (`<owner>#<name>#<n>`) */
   arn: string;
+  /** the ARN as FC writes it now, and what the playground attaches: `acs:fc:<region>:<account>:layers/<name>/versions/<n>` */
+  arnV2?: string;
   compatibleRuntime: string[];
   codeSize?: number;
   codeChecksum?: string;

@@ -137,7 +137,7 @@ export const layerArn = (name: string, version: number) => `acs:fc:cn-hangzhou:1
 
 export function makeLayer(patch: Partial<LayerVersion> & { layerName: string }): LayerVersion {
   const version = patch.version ?? 1;
-  return { version, description: '', arn: layerArn(patch.layerName, version), compatibleRuntime: ['nodejs20'], codeSize: 2048, codeChecksum: '1', createTime: '2025-01-01T10:00:00Z', ...patch };
+  return { version, description: '', arn: `abc123#${patch.layerName}#${version}`, arnV2: layerArn(patch.layerName, version), compatibleRuntime: ['nodejs20'], codeSize: 2048, codeChecksum: '1', createTime: '2025-01-01T10:00:00Z', ...patch };
 }
 
 export function makeTimer(patch: Partial<TimerInfo> = {}): TimerInfo {

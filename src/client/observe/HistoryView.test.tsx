@@ -91,7 +91,7 @@ describe('HistoryView', () => {
     expect(p1.getByText('1')).toHaveClass('hist-version');
     expect(p1.getByText('timer')).toHaveClass('badge');
     expect(p2.getByText('2')).toHaveClass('hist-version');
-    expect(p2.getByText('sync')).toBeInTheDocument();
+    expect(p2.queryByText('timer')).not.toBeInTheDocument();
     expect(history().getByText('2 invocations')).toBeInTheDocument();
   });
 });

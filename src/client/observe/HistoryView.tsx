@@ -51,7 +51,6 @@ export function HistoryView() {
                   <th scope="col" className="num">Duration</th>
                   <th scope="col">Start</th>
                   <th scope="col">Version</th>
-                  <th scope="col">Type</th>
                   <th scope="col">Request ID</th>
                 </tr>
               </thead>
@@ -92,10 +91,11 @@ function HistoryRow({ record: r, selected, onSelect }: { record: InvocationRecor
       </td>
       <td className="num">{formatMs(r.durationMs)}</td>
       <td>{r.coldStart ? <span className="hist-cold">cold</span> : <span className="hint">warm</span>}</td>
-      <td title={`qualifier ${r.qualifier}, served by ${r.versionId}`}>
+      <td title={`${r.invocationType} call through ${r.qualifier || 'LATEST'}, served by ${r.versionId || 'LATEST'}`}>
         <code className="hist-version">{r.versionId || 'LATEST'}</code>
+        {/* how it was called, when not by a sync invoke: a timer trigger, async, an HTTP request */}
+        {r.invocationType === 'timer' ? <span className="badge badge-info hist-timer">timer</span> : r.invocationType !== 'sync' && <span className="hint hist-type">{r.invocationType}</span>}
       </td>
-      <td>{r.invocationType === 'timer' ? <span className="badge badge-info hist-timer">timer</span> : <span className="hint">{r.invocationType}</span>}</td>
       <td className="hist-id" title={r.requestId}>{r.requestId}</td>
     </tr>
   );

@@ -107,14 +107,18 @@ function InstanceRow({ track, now, windowMs }: { track: InstanceTrack; now: numb
         <div className="inst-line">
           <code className="inst-id" title={info.instanceId}>{shortInstanceId(info.instanceId)}</code>
           <span className="badge inst-state" style={{ color: STATE_COLORS[info.state] }}>{info.state}</span>
-          {info.provisioned && <span className="badge inst-prov" title="started ahead of traffic for a provision config; never reclaimed for idleness">provisioned</span>}
-          <code className="inst-version" title={`runs version ${info.versionId}`}>{versionLabel(info.versionId)}</code>
         </div>
         <div className="inst-line inst-meta">
           <span className="inst-load" title="requests in flight / instance concurrency">{info.inFlight}/{info.concurrency}</span>
           <span title={`started ${info.startedAt}`}>up {formatSpan(Math.max(0, (ended ?? now) - Date.parse(info.startedAt)))}</span>
           <span title={info.lastUsedAt ?? 'never used'}>{info.lastUsedAt ? `used ${formatAgo(info.lastUsedAt, now)}` : 'never used'}</span>
         </div>
+        {(info.provisioned || (info.versionId && info.versionId !== 'LATEST')) && (
+          <div className="inst-line">
+            <code className="inst-version" title={`runs version ${info.versionId}`}>{versionLabel(info.versionId)}</code>
+            {info.provisioned && <span className="badge inst-prov" title="started ahead of traffic for a provision config; never reclaimed for idleness">provisioned</span>}
+          </div>
+        )}
       </div>
       <InstanceTimeline track={track} now={now} windowMs={windowMs} />
     </li>

@@ -55,10 +55,7 @@ function AliasRow({ service, fn, alias: a, onEdit }: { service: string; fn: stri
     <li className="rel-item" aria-label={`Alias ${a.aliasName}`}>
       <div className="rel-line">
         <code className="rel-name">{a.aliasName}</code>
-        <span className="rel-desc">
-          → v{a.versionId} {extra.length > 0 && `${mainShare} %`}
-          {extra.map(([v, w]) => ` · v${v} ${Math.round(w * 100)} %`)}
-        </span>
+        <span className="spacer" />
         <button type="button" className="btn btn-small" aria-label={`Edit alias ${a.aliasName}`} onClick={onEdit}>
           Edit
         </button>
@@ -66,6 +63,10 @@ function AliasRow({ service, fn, alias: a, onEdit }: { service: string; fn: stri
           Delete
         </button>
       </div>
+      <p className="rel-route">
+        → v{a.versionId} {extra.length > 0 && `${mainShare} %`}
+        {extra.map(([v, w]) => ` · v${v} ${Math.round(w * 100)} %`)}
+      </p>
       {a.description && <p className="hint rel-alias-desc">{a.description}</p>}
       <AliasSplit service={service} fn={fn} alias={a} />
       <ProvisionTarget service={service} fn={fn} qualifier={a.aliasName} />

@@ -1,8 +1,8 @@
 import { useWorkspace } from '../workspace/store.ts';
 
-/** `acs:fc:<region>:<account>:layers/<name>/versions/<n>` → `name` and `n`, for a short label. */
+/** `acs:fc:<region>:<account>:layers/<name>/versions/<n>` (or the older `<owner>#<name>#<n>`) → `name` and `n`. */
 export function layerOfArn(arn: string): { name: string; version: string } {
-  const m = /layers\/([^/]+)\/versions\/(\d+)$/.exec(arn);
+  const m = /layers\/([^/]+)\/versions\/(\d+)$/.exec(arn) ?? /^[^#]*#([^#]+)#(\d+)$/.exec(arn);
   return m ? { name: m[1]!, version: m[2]! } : { name: arn, version: '?' };
 }
 

@@ -33,7 +33,7 @@ function LayerRow({ layer }: { layer: LayerVersion }) {
           {open ? '▾' : '▸'}
         </button>
         <code className="rel-name">{layer.layerName}</code>
-        <span className="rel-desc hint">{layer.compatibleRuntime.join(', ')}</span>
+        <span className="rel-desc hint" title={layer.compatibleRuntime.join(', ')}>{layer.compatibleRuntime.join(', ')}</span>
         {!open && <AttachButton layer={layer} />}
       </div>
       {open && (
@@ -56,15 +56,17 @@ function LayerRow({ layer }: { layer: LayerVersion }) {
 function AttachButton({ layer }: { layer: LayerVersion }) {
   const attached = useWorkspace((s) => s.manifest.layers);
   const setManifest = useWorkspace((s) => s.setManifest);
-  const has = attached.includes(layer.arn);
+  // the acs: form, as FC writes a function's layers; the older one from a service that lacks it
+  const arn = layer.arnV2 ?? layer.arn;
+  const has = attached.includes(arn) || attached.includes(layer.arn);
   return (
     <button
       type="button"
       className="btn btn-small"
       aria-label={`Attach ${layer.layerName} version ${layer.version}`}
       disabled={has || attached.length >= MAX_LAYERS}
-      title={has ? 'attached' : attached.length >= MAX_LAYERS ? `a function takes at most ${MAX_LAYERS} layers` : layer.arn}
-      onClick={() => setManifest({ layers: [...attached, layer.arn] })}
+      title={has ? 'attached' : attached.length >= MAX_LAYERS ? `a function takes at most ${MAX_LAYERS} layers` : arn}
+      onClick={() => setManifest({ layers: [...attached, arn] })}
     >
       {has ? 'Attached' : 'Attach'}
     </button>

@@ -20,6 +20,8 @@ export function LayerUpload() {
   const [description, setDescription] = useState('');
   const [runtimes, setRuntimes] = useState<string[]>([runtime]);
   const [file, setFile] = useState<File | null>(null);
+  // a new key empties the file input once its zip is published
+  const [inputKey, setInputKey] = useState(0);
 
   const publish = useMutation({
     mutationFn: async () => {
@@ -28,6 +30,7 @@ export function LayerUpload() {
     },
     onSuccess: () => {
       setFile(null);
+      setInputKey((k) => k + 1);
       void queryClient.invalidateQueries({ queryKey: releaseKeys.layers });
     },
   });
@@ -66,7 +69,7 @@ export function LayerUpload() {
       </fieldset>
       <label className="field">
         <span className="label">Layer zip</span>
-        <input className="input rel-file" type="file" accept=".zip,application/zip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <input key={inputKey} className="input rel-file" type="file" accept=".zip,application/zip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       </label>
       <p className="hint">{LAYOUT_HINT}</p>
       <button type="submit" className="btn btn-small" disabled={!name || !file || runtimes.length === 0 || publish.isPending}>

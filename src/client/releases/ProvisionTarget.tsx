@@ -26,7 +26,7 @@ export function ProvisionTarget({ service, fn, qualifier }: { service: string; f
   return (
     <div className="rel-provision" role="group" aria-label={`Provisioned instances of ${fn} at ${qualifier}`}>
       <label className="rel-provision-field">
-        <span className="label">Provisioned at {qualifier}</span>
+        <span className="label" title={`instances of ${fn} kept started for ${qualifier}, ahead of traffic`}>Provisioned</span>
         <input className="input mono" type="number" min={0} max={10000} aria-label={`Provision target at ${qualifier}`} value={value} onChange={(e) => setDraft(e.target.value)} />
       </label>
       <button type="button" className="btn btn-small" disabled={!valid || put.isPending || (draft === null && !put.isError)} onClick={() => put.mutate(n)}>

@@ -23,7 +23,7 @@ describe('QualifierSelect', () => {
   it('offers LATEST, each version and each alias', async () => {
     serveReleases();
     renderWithQuery(<InvokePanel />);
-    await waitFor(() => expect(within(select()).getAllByRole('option')).toHaveLength(4));
+    await waitFor(() => expect(within(select()).getAllByRole('option')).toHaveLength(4), { timeout: 3000 });
     expect(within(select()).getAllByRole('option').map((o) => o.textContent)).toEqual(['LATEST', 'version 2 · french', 'version 1', 'prod → 1 + 2']);
     expect(select()).toHaveValue('LATEST');
   });
@@ -40,7 +40,7 @@ describe('QualifierSelect', () => {
       }),
     );
     renderWithQuery(<InvokePanel />);
-    await waitFor(() => expect(within(select()).getAllByRole('option')).toHaveLength(4));
+    await waitFor(() => expect(within(select()).getAllByRole('option')).toHaveLength(4), { timeout: 3000 });
     await userEvent.selectOptions(select(), 'prod');
     expect(useQualifier.getState().qualifier).toBe('prod');
     await userEvent.click(screen.getByRole('button', { name: 'Invoke' }));

@@ -21,7 +21,7 @@ describe('TimersPanel', () => {
     renderWithQuery(<TimersPanel />);
     const nightly = within(await panel().findByRole('listitem', { name: 'Timer nightly' }));
     expect(nightly.getByText('0 0 2 * * *')).toBeInTheDocument();
-    expect(nightly.getByText('prod')).toBeInTheDocument();
+    expect(nightly.getByText('at prod')).toBeInTheDocument();
     expect(nightly.getByLabelText('Next fire of nightly')).toHaveTextContent(/in 3m 0[45]s$/);
     expect(within(panel().getByRole('listitem', { name: 'Timer off' })).getByLabelText('Next fire of off')).toHaveTextContent('not scheduled');
     expect(within(panel().getByRole('listitem', { name: 'Timer off' })).getByRole('checkbox', { name: 'Enable off' })).not.toBeChecked();

@@ -66,21 +66,20 @@ function TimerRow({ service, fn, timer: t, now, onEdit }: { service: string; fn:
       <div className="rel-line">
         <code className="rel-name">{t.triggerName}</code>
         <code className="rel-desc" title="cron expression">{t.cronExpression}</code>
-        <code className="hint" title="qualifier">{t.qualifier}</code>
-      </div>
-      <div className="rel-line">
-        <label className="mf-chip">
-          <input type="checkbox" checked={t.enable} disabled={toggle.isPending} aria-label={`Enable ${t.triggerName}`} onChange={(e) => toggle.mutate(e.target.checked)} />
-          enabled
-        </label>
-        <NextFire iso={t.enable ? t.nextFireTime : null} now={now} name={t.triggerName} />
-        <span className="spacer" />
         <button type="button" className="btn btn-small" aria-label={`Edit timer ${t.triggerName}`} onClick={onEdit}>
           Edit
         </button>
         <button type="button" className="btn btn-small" aria-label={`Delete timer ${t.triggerName}`} disabled={remove.isPending} onClick={() => remove.mutate()}>
           Delete
         </button>
+      </div>
+      <div className="rel-line rel-wrap">
+        <label className="mf-chip">
+          <input type="checkbox" checked={t.enable} disabled={toggle.isPending} aria-label={`Enable ${t.triggerName}`} onChange={(e) => toggle.mutate(e.target.checked)} />
+          enabled
+        </label>
+        <code className="hint" title="the qualifier it invokes">at {t.qualifier}</code>
+        <NextFire iso={t.enable ? t.nextFireTime : null} now={now} name={t.triggerName} />
       </div>
       <ActionError error={toggle.error ?? remove.error} />
     </li>

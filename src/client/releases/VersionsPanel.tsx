@@ -46,7 +46,6 @@ export function VersionsPanel() {
         </p>
       )}
       <ActionError error={publish.error} />
-      <ProvisionTarget service={service} fn={fn} qualifier={LATEST} />
       {versions.error && <ActionError error={versions.error} />}
       {versions.data && versions.data.length === 0 && <p className="hint">No versions yet: deploy, then publish one to freeze what LATEST runs.</p>}
       {versions.data && versions.data.length > 0 && (
@@ -56,6 +55,8 @@ export function VersionsPanel() {
           ))}
         </ul>
       )}
+      <h3 className="rel-subheading">LATEST</h3>
+      <ProvisionTarget service={service} fn={fn} qualifier={LATEST} />
     </section>
   );
 }
