@@ -39,13 +39,15 @@ export interface AsyncQueueDeps {
   now?: () => number;
 }
 
-const THROTTLE_BACKOFF_MS = 200;
+/** FC retries a throttled event after 0.5 s, then 1 s, 2 s, 4 s … (its retry-policy page); fnplay caps the wait at 30 s. */
+const THROTTLE_FIRST_MS = 500;
+const THROTTLE_MAX_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
 /** What a record keeps of a function's answer (FC keeps up to 1 MB of returnPayload). */
 const MAX_RESULT_BYTES = 1024 * 1024;
 
 type Entry = { seq: number; nextAt: number };
-type Lane = { key: string; serviceName: string; qualifier: string; functionName: string; waiting: Entry[]; running: number; pausedUntil: number };
+type Lane = { key: string; serviceName: string; qualifier: string; functionName: string; waiting: Entry[]; running: number; pausedUntil: number; throttledFor: number };
 
 /**
  * The durable async queue (SPEC §3): accepted events are committed to SQLite before the 202; per
@@ -68,7 +70,7 @@ export function createAsyncQueue(deps: AsyncQueueDeps) {
   function laneOf(serviceName: string, qualifier: string, functionName: string): Lane {
     const key = `${serviceName}#${qualifier}#${functionName}`;
     let lane = lanes.get(key);
-    if (!lane) lanes.set(key, (lane = { key, serviceName, qualifier, functionName, waiting: [], running: 0, pausedUntil: 0 }));
+    if (!lane) lanes.set(key, (lane = { key, serviceName, qualifier, functionName, waiting: [], running: 0, pausedUntil: 0, throttledFor: 0 }));
     return lane;
   }
   const countQueued = (s: string, f: string, d: number) => queuedByFunction.set(fnKey(s, f), Math.max(0, (queuedByFunction.get(fnKey(s, f)) ?? 0) + d));
@@ -180,12 +182,14 @@ export function createAsyncQueue(deps: AsyncQueueDeps) {
         e.history.pop();
         e.status = prevStatus;
         deps.events.save(e);
-        lane.pausedUntil = now() + THROTTLE_BACKOFF_MS;
+        lane.throttledFor = Math.min(lane.throttledFor ? lane.throttledFor * 2 : THROTTLE_FIRST_MS, THROTTLE_MAX_MS);
+        lane.pausedUntil = now() + lane.throttledFor;
         insert(lane, { seq: e.seq, nextAt: 0 });
         return;
       }
       outcome = { ok: false, status: 'failed', body: Buffer.alloc(0), instanceId: null, error: err instanceof FcError ? `${err.code}: ${err.message}` : String(err) };
     }
+    lane.throttledFor = 0;
     afterAttempt(lane, e.seq, requestId, outcome, cfg);
   }
 
