@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { functionFields, handlerString, httpTriggerConfig } from './function-config.ts';
+import { functionFields, handlerString } from './function-config.ts';
+import { httpTriggerConfig } from './trigger-config.ts';
 import { functionName, serviceName } from './names.ts';
 import type { InvocationRecord } from './observe.ts';
 
