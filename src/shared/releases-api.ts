@@ -100,20 +100,8 @@ export interface TimerTriggerBody {
   qualifier: string;
 }
 
-/** One timer trigger as the playground lists it (`GET /api/functions/:s/:f/timers`). */
-export interface TimerInfo {
-  triggerName: string;
-  qualifier: string;
-  cronExpression: string;
-  enable: boolean;
-  payload: string;
-  /** ISO time of the next firing; null while disabled */
-  nextFireTime: string | null;
-}
-
-export interface TimerList {
-  timers: TimerInfo[];
-}
+/** The timer list the playground reads lives with the trigger schemas. */
+export type { TimerInfo, TimerList } from './trigger-config.ts';
 
 /**
  * The versions a qualifier's calls run: LATEST and a version are themselves, an alias its main
