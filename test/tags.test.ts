@@ -3,6 +3,7 @@
 // account settings with the limits fnplay applies).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, startTestService, type TestService } from './helpers/service.ts';
+import { fcError } from './helpers/fc-errors.ts';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -10,13 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-type FcErr = Error & { code?: string };
-async function fcError(call: Promise<unknown>, code: string): Promise<FcErr> {
-  const err = await call.then(() => null, (e: FcErr) => e);
-  expect(err, `expected ${code}, but the call succeeded`).not.toBeNull();
-  expect(err!.code).toBe(code);
-  return err!;
-}
 
 const ARN = (s: string) => `acs:fc:cn-hangzhou:${ACCOUNT_ID}:services/${s}`;
 const tagsOf = async (arn: string) => (await svc.client.getResourceTags({ resourceArn: arn })).data.tags;

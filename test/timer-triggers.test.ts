@@ -6,6 +6,7 @@ import { createManualClock, type ManualClock } from '../src/server/resources/tim
 import type { InvocationRecord, LogLine } from '../src/shared/observe.ts';
 import type { TimerList } from '../src/shared/trigger-config.ts';
 import { playground, startTestService, until, zipFiles, type TestService } from './helpers/service.ts';
+import { fcError } from './helpers/fc-errors.ts';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const at = (iso: string) => Date.parse(iso);
@@ -24,13 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => svc?.close());
 
-type FcErr = Error & { code?: string };
-async function fcError(call: Promise<unknown>, code: string): Promise<FcErr> {
-  const err = await call.then(() => null, (e: FcErr) => e);
-  expect(err, `expected ${code}, but the call succeeded`).not.toBeNull();
-  expect(err!.code).toBe(code);
-  return err!;
-}
 
 const timerInvocations = async (fn: string): Promise<InvocationRecord[]> =>
   ((await api(`/functions/tm/${fn}/invocations?limit=1000`)).body.invocations as InvocationRecord[]).filter((r) => r.invocationType === 'timer');
