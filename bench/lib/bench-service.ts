@@ -29,11 +29,12 @@ process.on('exit', () => {
 /**
  * fnplay on 127.0.0.1 port 0 with a fresh data dir and generated keys, plus an SDK client. The
  * service runs alone in a child process, as `npm start` runs it: its CPU, RSS and event loop are its
- * own, not shared with the load generator or lambda-local in this process.
+ * own, not shared with the load generator or lambda-local in this process. `restart` starts it
+ * again on the data dir and keys of one that was killed.
  */
-export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number; sandbox?: FnplayConfig['sandbox'] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fnplay-bench-'));
-  const creds: FcCredentials = {
+export async function startBenchService(opts: { freeze?: boolean; maxInstances?: number; sandbox?: FnplayConfig['sandbox']; restart?: { dataDir: string; creds: FcCredentials } } = {}) {
+  const dataDir = opts.restart?.dataDir ?? mkdtempSync(join(tmpdir(), 'fnplay-bench-'));
+  const creds: FcCredentials = opts.restart?.creds ?? {
     accessKeyId: `LTAI${randomBytes(8).toString('hex')}`,
     accessKeySecret: randomBytes(20).toString('base64url'),
     accountId: String(1e15 + Math.floor(Math.random() * 9e15)),
@@ -47,6 +48,7 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const svc = await startServiceProcess(config);
+  let killed = false;
   const client: Record<string, SdkCall> = new FCClient(creds.accountId, {
     accessKeyID: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, region: 'cn-hangzhou', endpoint: svc.url, timeout: 300_000,
   });
@@ -100,12 +102,21 @@ export async function startBenchService(opts: { freeze?: boolean; maxInstances?:
     instances,
     /** Imports an image archive or layout into the service's image store, named `name` (no HTTP route does yet). */
     importImage: svc.importImage,
+    /** kill -9 of the service's process; the data dir stays, for `startBenchService({ restart })`. */
+    async kill() {
+      killed = true;
+      await svc.kill();
+    },
     async close() {
       open.delete(handle);
-      await svc.close();
+      // A killed service stops nothing: its instances are reaped as a restart would reap them.
+      if (killed) reapLeftovers(join(dataDir, 'instances'));
+      else await svc.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  // A restart takes over the data dir (and its clean-up) from the service that was killed.
+  for (const s of open) if (s.dataDir === dataDir) open.delete(s);
   open.add(handle);
   return handle;
 }

@@ -8,8 +8,10 @@ export interface HttpTarget {
   path: string;
   body: string;
   headers?: Record<string, string>;
-  /** Sign each request as the SDK does for InvokeFunction. */
-  sign?: { creds: FcCredentials; service: string; fn: string };
+  /** Sign each request as the SDK does for InvokeFunction (`headers` signed with the rest, e.g. `x-fc-invocation-type: Async`). */
+  sign?: { creds: FcCredentials; service: string; fn: string; headers?: Record<string, string> };
+  /** The status a successful call answers (200 unless set: an async accept answers 202). */
+  expectStatus?: number;
   /** Give each request its own x-fc-request-id (what the scheduler does for a direct instance call). */
   uniqueRequestId?: boolean;
 }
@@ -17,6 +19,8 @@ export interface HttpTarget {
 export type LoadJob =
   | { kind: 'sequential'; target: HttpTarget; count: number; warmup: number }
   | { kind: 'concurrent'; target: HttpTarget; callers: number; durationMs: number; warmupMs: number }
+  /** Exactly `count` calls shared by `callers`, each waiting for its answer before the next. */
+  | { kind: 'fixed'; target: HttpTarget; callers: number; count: number }
   | { kind: 'sse'; url: string; token: string; expect: number; idleTimeoutMs: number };
 
 export interface SequentialResult {
@@ -31,6 +35,20 @@ export interface ConcurrentResult {
   seconds: number;
   latenciesUs: Float64Array;
   firstError: string | null;
+}
+
+export interface FixedResult {
+  calls: number;
+  errors: number;
+  /** From the first call sent to the last answer. */
+  seconds: number;
+  latenciesUs: Float64Array;
+  firstError: string | null;
+  /** x-fc-request-id of every successful call. */
+  requestIds: string[];
+  /** Epoch ms of the first call sent and the last answer received. */
+  firstSentAt: number;
+  lastAnsweredAt: number;
 }
 
 export interface SseResult {

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { Client, Pool, request, type Dispatcher } from 'undici';
 import { createInvokeSigner } from './fc-signer.ts';
-import { LOG_LINE_RE, type ConcurrentResult, type HttpTarget, type LoadJob, type SequentialResult, type SseResult } from './load-jobs.ts';
+import { LOG_LINE_RE, type ConcurrentResult, type FixedResult, type HttpTarget, type LoadJob, type SequentialResult, type SseResult } from './load-jobs.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 
-function requester(target: HttpTarget, dispatcher: Dispatcher) {
-  const signer = target.sign ? createInvokeSigner(target.sign.creds, target.sign.service, target.sign.fn) : null;
+function requester(target: HttpTarget, dispatcher: Dispatcher, onRequestId?: (id: string) => void) {
+  const signer = target.sign ? createInvokeSigner(target.sign.creds, target.sign.service, target.sign.fn, target.sign.headers) : null;
+  const expected = target.expectStatus ?? 200;
   const body = Buffer.from(target.body);
   const path = signer?.path ?? target.path;
   /** One call; resolves to an error text, or null when the function answered successfully. */
@@ -19,9 +20,10 @@ function requester(target: HttpTarget, dispatcher: Dispatcher) {
     const res = await dispatcher.request({ method: 'POST', path, headers, body });
     const text = await res.body.text();
     const fcStatus = res.headers['x-fc-status'];
-    if (res.statusCode !== 200 || res.headers['x-fc-error-type'] || (fcStatus !== undefined && fcStatus !== '200')) {
+    if (res.statusCode !== expected || res.headers['x-fc-error-type'] || (fcStatus !== undefined && fcStatus !== '200')) {
       return `${res.statusCode} ${text.slice(0, 300)}`;
     }
+    onRequestId?.(String(res.headers['x-fc-request-id']));
     return null;
   };
 }
@@ -90,6 +92,42 @@ async function concurrent(job: Extract<LoadJob, { kind: 'concurrent' }>): Promis
   return { calls, errors, seconds: job.durationMs / 1000, latenciesUs: Float64Array.from(samples), firstError };
 }
 
+async function fixed(job: Extract<LoadJob, { kind: 'fixed' }>): Promise<FixedResult> {
+  const pool = new Pool(job.target.origin, { socketPath: job.target.socketPath, connections: job.callers, pipelining: 1, keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
+  const requestIds: string[] = [];
+  const call = requester(job.target, pool, (id) => requestIds.push(id));
+  const latenciesUs = new Float64Array(job.count);
+  let next = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  const firstSentAt = now();
+  const start = performance.now();
+  const caller = async () => {
+    while (next < job.count) {
+      const i = next++;
+      const t0 = performance.now();
+      let err: string | null;
+      try {
+        err = await call();
+      } catch (e) {
+        err = (e as Error).message;
+      }
+      latenciesUs[i] = (performance.now() - t0) * 1000;
+      if (err) {
+        errors++;
+        firstError ??= err;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: job.callers }, caller));
+  } finally {
+    await pool.close();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { calls: job.count, errors, seconds, latenciesUs, firstError, requestIds, firstSentAt, lastAnsweredAt: firstSentAt + seconds * 1000 };
+}
+
 async function sse(job: Extract<LoadJob, { kind: 'sse' }>, ready: () => void): Promise<SseResult> {
   const seen = new Uint8Array(job.expect);
   const delays: number[] = [];
@@ -155,6 +193,7 @@ parentPort!.on('message', async (msg: { id: number; job: LoadJob }) => {
     const result =
       job.kind === 'sequential' ? await sequential(job)
       : job.kind === 'concurrent' ? await concurrent(job)
+      : job.kind === 'fixed' ? await fixed(job)
       : await sse(job, () => parentPort!.postMessage({ id, ready: true }));
     parentPort!.postMessage({ id, result });
   } catch (err) {

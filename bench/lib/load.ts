@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { ConcurrentResult, LoadJob, SequentialResult, SseResult } from './load-jobs.ts';
+import type { ConcurrentResult, FixedResult, LoadJob, SequentialResult, SseResult } from './load-jobs.ts';
 
-type ResultOf<J extends LoadJob> = J['kind'] extends 'sequential' ? SequentialResult : J['kind'] extends 'concurrent' ? ConcurrentResult : SseResult;
+type ResultOf<J extends LoadJob> = J['kind'] extends 'sequential' ? SequentialResult : J['kind'] extends 'concurrent' ? ConcurrentResult : J['kind'] extends 'fixed' ? FixedResult : SseResult;
 
 /**
  * The main thread's handle on the load-generating worker thread (load-worker.ts). The worker

@@ -58,6 +58,11 @@ export async function startServiceProcess(config: FnplayConfig) {
         child.send({ id, op: 'importImage', file, name } satisfies ServiceCall);
       });
     },
+    /** SIGKILL to the service alone (a crash): its instances, in their own process groups, are left behind for the next start to reap. */
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
     async close() {
       child.stdin!.end();
       const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
