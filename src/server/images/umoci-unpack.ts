@@ -40,6 +40,7 @@ export async function umociUnpack(bin: string, u: UmociUnpack, describe: string)
   const starts: number[] = [];
   u.layers.reduce((at, l) => (starts.push(at), at + l.size), 0);
   let current = -1; // the layer umoci is unpacking, from its log
+  let finished = false;
   let last = '';
   const report = (layersDone: number, bytesDone: number) => {
     const p = { layersDone, layers: u.layers.length, bytesDone: Math.min(Math.round(bytesDone), bytes), bytes };
@@ -68,6 +69,8 @@ export async function umociUnpack(bin: string, u: UmociUnpack, describe: string)
   const timer = setInterval(() => {
     if (current < 0) return;
     readFile(`/proc/${run.pid}/io`, 'utf8').then((io) => {
+      // A read that was under way when umoci ended must not report after the final 100 %.
+      if (finished) return;
       const rchar = Number(/rchar: (\d+)/.exec(io)?.[1] ?? 0);
       const layer = u.layers[current];
       const within = layer.size > 0 ? Math.max(0, Math.min(1, (rchar - starts[current]) / layer.size)) : 1;
@@ -78,6 +81,7 @@ export async function umociUnpack(bin: string, u: UmociUnpack, describe: string)
   try {
     result = await run.done;
   } finally {
+    finished = true;
     clearInterval(timer);
   }
   if (result.code !== 0) {
