@@ -16,6 +16,8 @@ import { SandboxNotice } from './SandboxNotice.tsx';
 
 // versions, aliases, layers, timers: below the manifest, not needed for the first paint
 const ReleasesColumn = lazy(() => import('./releases/ReleasesColumn.tsx'));
+// the async invocation list: its own chunk too, under History
+const AsyncPanel = lazy(() => import('./async/AsyncPanel.tsx'));
 
 export function App() {
   useEffect(() => {
@@ -76,6 +78,9 @@ export function App() {
               <div className="column scroll">
                 <InstancesView />
                 <HistoryView />
+                <Suspense fallback={null}>
+                  <AsyncPanel />
+                </Suspense>
               </div>
             </Panel>
           </Group>

@@ -53,3 +53,22 @@ export interface AsyncInvocation {
   origin: 'api' | 'timer' | 'destination';
   stateful: boolean;
 }
+
+/** ListStatefulAsyncInvocations' answer (FC2-API §5.6). */
+export interface AsyncInvocationList {
+  invocations: AsyncInvocation[];
+  nextToken?: string;
+}
+
+/** GetFunctionAsyncInvokeConfig's answer (FC2-API §5.4): unset fields are null. */
+export interface AsyncConfigView {
+  service: string;
+  function: string;
+  qualifier: string;
+  createdTime: string;
+  lastModifiedTime: string;
+  maxAsyncEventAgeInSeconds: number | null;
+  maxAsyncRetryAttempts: number | null;
+  destinationConfig: { onSuccess: { destination: string } | null; onFailure: { destination: string } | null } | null;
+  statefulInvocation: boolean | null;
+}

@@ -20,6 +20,11 @@ export class ApiError extends Error {
 }
 
 export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await callWithHeaders<T>(path, init)).body;
+}
+
+/** `call` for answers whose headers matter (an async invoke's 202 carries only headers). */
+export async function callWithHeaders<T>(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: T }> {
   const res = await fetch(`/api${path}`, { ...init, headers: { 'x-fnplay-token': apiToken(), ...(init.headers ?? {}) } });
   const text = await res.text();
   const body = text ? JSON.parse(text) : null;
@@ -27,7 +32,7 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
     const err = body as FcErrorBody | null;
     throw new ApiError(res.status, err?.ErrorCode ?? 'InternalServerError', err?.ErrorMessage ?? `HTTP ${res.status}`);
   }
-  return body as T;
+  return { status: res.status, headers: res.headers, body: body as T };
 }
 
 export interface FunctionView {

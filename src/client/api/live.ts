@@ -18,6 +18,9 @@ interface LiveState {
   instances: Record<string, InstanceTrack>;
   acceleration: Record<string, LiveAcceleration>;
   lastInvocation: InvocationRecord | null;
+  /** the latest change of an async invocation's state, and how many were seen: the list refetches on one */
+  lastAsync: AsyncLiveEvent | null;
+  asyncChanges: number;
   /** how many images the service has removed since the page connected: the image list refetches on a change */
   imageRemovals: number;
   apply(e: LiveEvent): void;
@@ -35,6 +38,8 @@ export interface LiveAcceleration {
   progress: AccelerationProgress | null;
 }
 
+export type AsyncLiveEvent = Extract<LiveEvent, { type: 'async' }>;
+
 export const fnKey = (service: string, fn: string) => `${service}/${fn}`;
 
 export const useLive = create<LiveState>()((set) => ({
@@ -43,6 +48,8 @@ export const useLive = create<LiveState>()((set) => ({
   instances: {},
   acceleration: {},
   lastInvocation: null,
+  lastAsync: null,
+  asyncChanges: 0,
   imageRemovals: 0,
   apply: (e) =>
     set((s) => {
@@ -65,6 +72,8 @@ export const useLive = create<LiveState>()((set) => ({
           };
         case 'invocation':
           return { lastInvocation: e.record };
+        case 'async':
+          return { lastAsync: e, asyncChanges: s.asyncChanges + 1 };
         case 'image-removed':
           return { imageRemovals: s.imageRemovals + 1 };
         default:

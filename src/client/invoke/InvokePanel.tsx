@@ -7,6 +7,7 @@ import { PayloadEditor } from './PayloadEditor.tsx';
 import { RequestUrl } from './RequestUrl.tsx';
 import { useDeployInvoke } from './use-deploy-invoke.ts';
 import { QualifierSelect } from '../releases/QualifierSelect.tsx';
+import { AsyncInvocationId, AsyncSwitch } from './AsyncSwitch.tsx';
 import './invoke.css';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
@@ -94,9 +95,11 @@ export function InvokePanel() {
         <button type="button" className="btn btn-primary" onClick={() => void invoke()} disabled={busy} title="Ctrl/Cmd+Enter">
           {phase === 'invoking' ? 'Invoking…' : phase === 'building' ? (container ? 'Preparing image…' : 'Building…') : 'Invoke'}
         </button>
+        <AsyncSwitch http={manifest.functionType === 'http'} />
         <QualifierSelect />
         <span className="hint kbd">Ctrl+Enter</span>
       </div>
+      <AsyncInvocationId />
       {phase === 'building' && (
         <p role="status" className="hint invoke-building">
           {container ? 'The image is being pulled. The invocation runs once it is here.' : 'The code is being built. The invocation runs once the build is ready.'}
@@ -105,7 +108,7 @@ export function InvokePanel() {
       {error && (
         <div role="alert" className="action-error">
           <strong>{error.code}</strong> {error.message}
-          <span className="hint"> ({error.action === 'deploy' ? 'deploy failed: nothing was changed' : 'invoke failed'})</span>
+          <span className="hint"> ({error.detail ?? (error.action === 'deploy' ? 'deploy failed: nothing was changed' : 'invoke failed')})</span>
         </div>
       )}
     </section>

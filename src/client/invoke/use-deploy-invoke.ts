@@ -12,6 +12,9 @@ import { fingerprintCode, fingerprintManifest } from './fingerprint.ts';
 import { useSession, type ActionError } from './session.ts';
 import { waitForBuild } from './wait-for-build.ts';
 import { serviceAt, useQualifier } from '../releases/qualifier.ts';
+import { asyncApi } from '../api/async.ts';
+import { applyAsyncConfig } from './apply-async-config.ts';
+import { useAsyncSwitch } from './async-switch.ts';
 
 const BUILD_FAILED = "the function's code failed to build, so it cannot run: the compiler's output is in Build output, under the editor";
 
@@ -51,6 +54,14 @@ export function useDeployInvoke() {
       const codeChanged = !container && (!exists || !ws.deployed || ws.deployed.code !== code);
       const zipFile = codeChanged ? toBase64(await filesToZip(ws.files, ws.folders)) : null;
       await api.deploy(deployRequestOf(ws.manifest, zipFile));
+      try {
+        await applyAsyncConfig(ws.manifest, queryClient);
+      } catch (err) {
+        // the function is deployed; not marked so, so that the next Deploy tries the config again
+        void queryClient.invalidateQueries();
+        useSession.getState().set({ phase: 'idle', error: { ...toActionError('deploy', err), detail: 'the function was deployed; its async config was not applied' } });
+        return false;
+      }
       useWorkspace.getState().markDeployed({ code, manifest });
       useDeployedSnapshot.getState().remember(Object.fromEntries(Object.entries(ws.files).map(([p, f]) => [p, f.content])));
       void queryClient.invalidateQueries();
@@ -93,6 +104,18 @@ export function useDeployInvoke() {
       useSession.getState().set({ phase: 'invoking' });
     };
     useSession.getState().set({ phase: 'invoking', error: null, selectedRequestId: null });
+    const async = useAsyncSwitch.getState();
+    if (async.enabled && functionType === 'event') {
+      // queued: a 202 with the request id now, the function runs later (Async invocations shows it)
+      try {
+        const accepted = await asyncApi.invoke(target, functionName, ws.payload, async.invocationId.trim() || undefined);
+        useSession.getState().set({ phase: 'idle', result: null, accepted: { ...accepted, qualifier: useQualifier.getState().qualifier } });
+        void queryClient.invalidateQueries({ queryKey: ['async', serviceName, functionName] });
+      } catch (err) {
+        useSession.getState().set({ phase: 'idle', error: toActionError('invoke', err) });
+      }
+      return;
+    }
     try {
       // 1. a deploy of Go source has started its build
       if (ws.manifest.runtime === 'go1') await untilBuilt();
@@ -105,7 +128,7 @@ export function useDeployInvoke() {
         await untilBuilt();
         result = await send();
       }
-      useSession.getState().set({ phase: 'idle', result });
+      useSession.getState().set({ phase: 'idle', result, accepted: null });
       void queryClient.invalidateQueries({ queryKey: ['invocations', serviceName, functionName] });
     } catch (err) {
       useSession.getState().set({ phase: 'idle', error: toActionError('invoke', err) });

@@ -5,6 +5,7 @@ import { ImageUpload } from '../images/ImageUpload.tsx';
 import { groupOf, handlerAfterSwitch, namingOf, runtimeGroups, runtimeNote } from '../workspace/runtime-defaults.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { FunctionType, HttpMethod } from '../workspace/types.ts';
+import { AsyncConfigFields } from './AsyncConfigFields.tsx';
 import { EnvVarTable } from './EnvVarTable.tsx';
 import { CheckboxField, FieldError, FieldErrorsContext, NumberField, SelectField, TextField, TokensField, useFieldWiring } from './fields.tsx';
 import { SYamlButtons } from './SYamlButtons.tsx';
@@ -133,6 +134,8 @@ export function ManifestForm() {
               </div>
             </Group>
           )}
+
+          <AsyncConfigFields />
         </form>
       </FieldErrorsContext.Provider>
     </section>

@@ -34,6 +34,12 @@ export const MANIFEST_FIELDS = {
   'customContainerConfig.instanceID': { draft: 'instanceID', label: 'ACR instance ID' },
   'httpTrigger.methods': { draft: 'httpMethods', label: 'HTTP methods' },
   'httpTrigger.authType': { draft: 'httpAuthType', label: 'Authentication' },
+  // the async invoke config: FC's own field paths (PutFunctionAsyncInvokeConfig), so its refusals land here
+  maxAsyncRetryAttempts: { draft: 'asyncConfig', label: 'Max retries' },
+  maxAsyncEventAgeInSeconds: { draft: 'asyncConfig', label: 'Max event age (s)' },
+  'destinationConfig.onSuccess.destination': { draft: 'asyncConfig', label: 'On success' },
+  'destinationConfig.onFailure.destination': { draft: 'asyncConfig', label: 'On failure' },
+  statefulInvocation: { draft: 'asyncConfig', label: 'Stateful invocation' },
 } as const satisfies Record<string, { draft: keyof ManifestDraft; label: string }>;
 
 export type ManifestField = keyof typeof MANIFEST_FIELDS;

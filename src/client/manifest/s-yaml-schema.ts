@@ -31,6 +31,22 @@ const hook = z.looseObject({ handler: str, timeout: num }).nullish();
 /** `PORT: 8080` is a number to YAML and a string to FC: scalars are taken as their text. */
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
+/**
+ * `asyncConfiguration` as the fc component reads it: destinations as plain ARNs under `destination`
+ * (`acs:fc:::services/…` gets the region and account on deploy). Some files carry FC's API shape,
+ * `destinationConfig.onSuccess.destination`, which the component also takes.
+ */
+const arnRef = z.looseObject({ destination: str }).nullish();
+const asyncConfiguration = z
+  .looseObject({
+    destination: z.looseObject({ onSuccess: str, onFailure: str }).nullish(),
+    destinationConfig: z.looseObject({ onSuccess: arnRef, onFailure: arnRef }).nullish(),
+    maxAsyncEventAgeInSeconds: num,
+    maxAsyncRetryAttempts: num,
+    statefulInvocation: z.boolean().nullish(),
+  })
+  .nullish();
+
 export const sYamlFunction = z.looseObject({
   name: z.string(),
   description: str,
@@ -48,6 +64,7 @@ export const sYamlFunction = z.looseObject({
   caPort: num,
   codeUri: str,
   layers: z.array(z.string()).nullish(),
+  asyncConfiguration,
 });
 
 export const sYamlTrigger = z.looseObject({

@@ -38,6 +38,13 @@ const FULL: ManifestDraft = {
   httpMethods: ['PUT', 'DELETE', 'OPTIONS'],
   layers: ['acs:fc:cn-hangzhou:1234567890123456:layers/pandas/versions/2', 'acs:fc:cn-hangzhou:1234567890123456:layers/tools/versions/1'],
   httpAuthType: 'function',
+  asyncConfig: {
+    maxAsyncRetryAttempts: 1,
+    maxAsyncEventAgeInSeconds: 3600,
+    onSuccess: 'acs:fc:cn-hangzhou:1234567890123456:services/shop.LATEST/functions/audit',
+    onFailure: 'acs:fc:::services/shop/functions/dead-letters',
+    statefulInvocation: true,
+  },
 };
 
 const roundTrip = (m: ManifestDraft) => sYamlToManifest(manifestToSYaml(m));
@@ -66,6 +73,18 @@ describe('s.yaml export', () => {
     const fn = parse(manifestToSYaml(DEFAULT_MANIFEST)).services.hello.props;
     expect(fn.triggers).toBeUndefined();
     expect(Object.keys(fn.function)).toEqual(['name', 'runtime', 'handler', 'memorySize', 'timeout', 'instanceConcurrency', 'codeUri']);
+  });
+
+  it('writes asyncConfiguration as the fc component reads it: destinations as ARNs under destination', () => {
+    const fn = parse(manifestToSYaml(FULL)).services.checkout.props.function;
+    expect(fn.asyncConfiguration).toEqual({
+      destination: { onSuccess: 'acs:fc:cn-hangzhou:1234567890123456:services/shop.LATEST/functions/audit', onFailure: 'acs:fc:::services/shop/functions/dead-letters' },
+      maxAsyncEventAgeInSeconds: 3600,
+      maxAsyncRetryAttempts: 1,
+      statefulInvocation: true,
+    });
+    const noDestinations = parse(manifestToSYaml({ ...DEFAULT_MANIFEST, asyncConfig: { ...FULL.asyncConfig!, onSuccess: '', onFailure: ' ' } })).services.hello.props.function;
+    expect(noDestinations.asyncConfiguration).toEqual({ maxAsyncEventAgeInSeconds: 3600, maxAsyncRetryAttempts: 1, statefulInvocation: true });
   });
 
   it('writes the region it is given', () => {
@@ -168,6 +187,15 @@ services:
       function:
 ${fn.replace(/^/gm, '        ')}
 ${extra}`;
+
+  it("reads asyncConfiguration as Serverless Devs writes it, FC's destinationConfig shape too, defaults for what it leaves out", () => {
+    const m = sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nasyncConfiguration:\n  destination:\n    onFailure: acs:fc:::services/svc.LATEST/functions/dlq\n  statefulInvocation: true'));
+    expect(m.asyncConfig).toEqual({ maxAsyncRetryAttempts: 3, maxAsyncEventAgeInSeconds: 86400, onSuccess: '', onFailure: 'acs:fc:::services/svc.LATEST/functions/dlq', statefulInvocation: true });
+    const api = sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nasyncConfiguration:\n  maxAsyncRetryAttempts: 0\n  destinationConfig:\n    onSuccess:\n      destination: acs:fc:cn-hangzhou:1:services/svc/functions/ok'));
+    expect(api.asyncConfig).toMatchObject({ maxAsyncRetryAttempts: 0, onSuccess: 'acs:fc:cn-hangzhou:1:services/svc/functions/ok', statefulInvocation: false });
+    expect(sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nasyncConfiguration: {}')).asyncConfig).toBeNull();
+    expect(() => sYamlToManifest(minimal('name: fn\nruntime: nodejs20\nasyncConfiguration:\n  maxAsyncRetryAttempts: three'))).toThrow(/function\.asyncConfiguration\.maxAsyncRetryAttempts/);
+  });
 
   it('fills what a hand-written file leaves out with defaults and reads scalar env values as text', () => {
     const m = sYamlToManifest(minimal('name: fn\nruntime: nodejs20\ninitializer:\nenvironmentVariables:\n  PORT: 8080\n  DEBUG: true'));

@@ -2,10 +2,10 @@ import { Document, parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { httpTriggerConfig, isContainerRuntime, isCustomRuntime, runtimeProblem, type Runtime } from '../../shared/function-config.ts';
 import { containerConfigOf } from '../workspace/deploy-request.ts';
-import { DEFAULT_MANIFEST } from '../workspace/defaults.ts';
+import { DEFAULT_ASYNC, DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { jsonToWords } from '../workspace/json-words.ts';
 import { defaultHandlerOf } from '../workspace/runtime-defaults.ts';
-import type { HttpMethod, ManifestDraft } from '../workspace/types.ts';
+import type { AsyncDraft, HttpMethod, ManifestDraft } from '../workspace/types.ts';
 import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
 
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -52,6 +52,7 @@ export function manifestToSYaml(m: ManifestDraft, options: { region?: string } =
     // as Serverless Devs writes it: command and args are FC's JSON-array strings
     customContainerConfig: container ? containerConfigOf(m) : undefined,
     layers: m.layers.length > 0 ? m.layers : undefined,
+    asyncConfiguration: m.asyncConfig ? asyncToSYaml(m.asyncConfig) : undefined,
     // a container runs its image: there is no code to upload
     codeUri: container ? undefined : './code',
   };
@@ -130,6 +131,7 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     httpMethods: D.httpMethods,
     layers: f.layers ?? D.layers,
     httpAuthType: D.httpAuthType,
+    asyncConfig: asyncFromSYaml(f.asyncConfiguration),
   };
   if (http) {
     const index = props.triggers!.indexOf(http);
@@ -143,6 +145,31 @@ function toDraft({ props }: SYamlFcService, at: string): ManifestDraft {
     draft.httpMethods = config.data.methods as HttpMethod[];
   }
   return draft;
+}
+
+/** As the fc component writes it: destinations as plain ARNs under `destination`. */
+function asyncToSYaml(a: AsyncDraft) {
+  const onSuccess = a.onSuccess.trim() || undefined;
+  const onFailure = a.onFailure.trim() || undefined;
+  return {
+    destination: onSuccess || onFailure ? { onSuccess, onFailure } : undefined,
+    maxAsyncEventAgeInSeconds: finite(a.maxAsyncEventAgeInSeconds),
+    maxAsyncRetryAttempts: finite(a.maxAsyncRetryAttempts),
+    statefulInvocation: a.statefulInvocation,
+  };
+}
+
+/** An empty `asyncConfiguration` is none, as the fc component treats it; left-out fields take FC's defaults. */
+function asyncFromSYaml(c: SYamlFcService['props']['function']['asyncConfiguration']): AsyncDraft | null {
+  if (!c || Object.values(c).every((v) => v === null || v === undefined)) return null;
+  const D = DEFAULT_ASYNC;
+  return {
+    maxAsyncRetryAttempts: c.maxAsyncRetryAttempts ?? D.maxAsyncRetryAttempts,
+    maxAsyncEventAgeInSeconds: c.maxAsyncEventAgeInSeconds ?? D.maxAsyncEventAgeInSeconds,
+    onSuccess: c.destination?.onSuccess ?? c.destinationConfig?.onSuccess?.destination ?? '',
+    onFailure: c.destination?.onFailure ?? c.destinationConfig?.onFailure?.destination ?? '',
+    statefulInvocation: c.statefulInvocation ?? D.statefulInvocation,
+  };
 }
 
 /** FC's JSON-array string (or a YAML list) as the words the form edits. */

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { z } from 'zod';
 import { createFunctionBody, environmentVariables, httpTriggerConfig } from '../../shared/function-config.ts';
 import { serviceName } from '../../shared/names.ts';
-import { manifestToFunction } from '../workspace/deploy-request.ts';
+import { asyncConfigBody } from '../../shared/async-invocation.ts';
+import { asyncConfigBodyOf, manifestToFunction } from '../workspace/deploy-request.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import type { ManifestDraft } from '../workspace/types.ts';
 import { MANIFEST_FIELDS, resolveField, type ManifestErrors, type ManifestField } from './manifest-fields.ts';
@@ -71,6 +72,11 @@ export function validateManifest(draft: ManifestDraft): ManifestErrors {
   if (draft.functionType === 'http') {
     const trigger = httpTriggerConfig.safeParse({ authType: draft.httpAuthType, methods: draft.httpMethods });
     if (!trigger.success) collect(trigger.error.issues, ['httpTrigger']);
+  }
+
+  if (draft.asyncConfig) {
+    const body = asyncConfigBody.safeParse(asyncConfigBodyOf(draft.asyncConfig));
+    if (!body.success) collect(body.error.issues);
   }
   return errors;
 }

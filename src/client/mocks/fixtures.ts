@@ -143,3 +143,28 @@ export function makeLayer(patch: Partial<LayerVersion> & { layerName: string }):
 export function makeTimer(patch: Partial<TimerInfo> = {}): TimerInfo {
   return { triggerName: 'every-minute', qualifier: 'LATEST', cronExpression: '@every 1m', enable: true, payload: '', nextFireTime: new Date(Date.now() + 42_000).toISOString(), ...patch };
 }
+
+/** An async invocation as FC lists it; `attempts` adds Running/outcome event pairs in order. */
+export function makeAsyncInvocation(
+  patch: Partial<import('../../shared/async-invocation.ts').AsyncInvocation> = {},
+  attempts: { requestId: string; instanceId?: string; outcome: string | null; error?: string; then: import('../../shared/async-invocation.ts').AsyncStatus }[] = [],
+): import('../../shared/async-invocation.ts').AsyncInvocation {
+  const start = patch.startedTime ?? Date.parse('2025-01-01T10:00:00.000Z');
+  const requestId = patch.requestId ?? 'req-async-1';
+  const events: import('../../shared/async-invocation.ts').AsyncEvent[] = [{ eventId: 1, status: 'Enqueued', timestamp: start, eventDetail: JSON.stringify({ requestId }) }];
+  attempts.forEach((a, i) => {
+    const at = start + 1000 * (i + 1);
+    events.push({ eventId: events.length + 1, status: 'Running', timestamp: at, eventDetail: JSON.stringify({ requestId: a.requestId, attempt: i + 1 }) });
+    if (a.outcome) {
+      events.push({
+        eventId: events.length + 1, status: a.then, timestamp: at + 20,
+        eventDetail: JSON.stringify({ requestId: a.requestId, attempt: i + 1, instanceId: a.instanceId ?? 'c-11111111-2222-3333-4444-555555555555', outcome: a.outcome, ...(a.error ? { error: a.error } : {}) }),
+      });
+    }
+  });
+  return {
+    invocationId: requestId, requestId, serviceName: SERVICE, functionName: FUNCTION, qualifier: 'LATEST', status: 'Enqueued',
+    startedTime: start, endTime: null, durationMs: null, alreadyRetriedTimes: Math.max(0, attempts.length - 1),
+    returnPayload: null, invocationErrorMessage: null, events, origin: 'api', stateful: false, ...patch,
+  };
+}

@@ -50,4 +50,8 @@ export const handlers = [
     HttpResponse.json({ resource: `1234567890123456#${String(params.service).replace('.', '#')}#${String(params.function)}`, target: 0, current: 0 })),
   http.get('/api/fc/layers', () => HttpResponse.json({ layers: [] })),
   http.get('/api/functions/:service/:function/timers', () => HttpResponse.json({ timers: [] })),
+  // no async invocations or configs; the service holds just the function being edited
+  http.get('/api/fc/services/:service/functions/:function/stateful-async-invocations', () => HttpResponse.json({ invocations: [] })),
+  http.get('/api/fc/services/:service/functions/:function/async-invoke-configs', () => HttpResponse.json({ configs: [] })),
+  http.get('/api/fc/services/:service/functions', () => HttpResponse.json({ functions: [{ functionName: FUNCTION }] })),
 ];

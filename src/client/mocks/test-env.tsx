@@ -9,6 +9,7 @@ import { useEditorReveal } from '../editor/reveal.ts';
 import { useSession } from '../invoke/session.ts';
 import { useWorkspace } from '../workspace/store.ts';
 import { useQualifier } from '../releases/qualifier.ts';
+import { useAsyncSwitch } from '../invoke/async-switch.ts';
 import { handlers } from './handlers.ts';
 import { FUNCTION, SERVICE } from './fixtures.ts';
 
@@ -29,8 +30,9 @@ export function useMockApi() {
 }
 
 export function resetStores() {
-  useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null, imageRemovals: 0 });
-  useSession.setState({ phase: 'idle', result: null, error: null, selectedRequestId: null });
+  useLive.setState({ connected: false, lines: [], instances: {}, acceleration: {}, lastInvocation: null, lastAsync: null, asyncChanges: 0, imageRemovals: 0 });
+  useSession.setState({ phase: 'idle', result: null, accepted: null, error: null, selectedRequestId: null });
+  useAsyncSwitch.setState({ enabled: false, invocationId: '' });
   useBuildProblems.setState({ problems: [] });
   useQualifier.setState({ qualifier: 'LATEST' });
   useEditorReveal.setState({ target: null });

@@ -1,6 +1,7 @@
 import type { InvocationRecord } from '../../shared/observe.ts';
 import { useSession } from '../invoke/session.ts';
 import { INVOCATION_STATUS_BADGE, header, statusCodeBadge } from './badges.ts';
+import { AsyncAccepted } from './AsyncAccepted.tsx';
 import { ResponseDetails } from './ResponseDetails.tsx';
 import { useShownRecord } from './shown-record.ts';
 import './observe.css';
@@ -14,6 +15,7 @@ export function ResultView() {
   const phase = useSession((s) => s.phase);
   const result = useSession((s) => s.result);
   const set = useSession((s) => s.set);
+  const accepted = useSession((s) => s.accepted);
   const shown = useShownRecord();
   const record = shown.kind === 'result' || shown.kind === 'selected' ? shown.record : null;
   const errorType = shown.kind === 'result' && result ? (header(result.headers, 'x-fc-error-type') ?? null) : (record?.errorType ?? null);
@@ -37,7 +39,8 @@ export function ResultView() {
           </p>
         )}
         {shown.kind === 'result' && result && <ResponseDetails result={result} />}
-        {shown.kind === 'none' && !busy && <p className="hint">Invoke the function to see its response here.</p>}
+        {shown.kind === 'none' && accepted && <AsyncAccepted accepted={accepted} />}
+        {shown.kind === 'none' && !accepted && !busy && <p className="hint">Invoke the function to see its response here.</p>}
         {shown.kind === 'failed' && <p className="hint">No response: the last invoke failed before the function answered (the error is shown under Invoke).</p>}
         {shown.kind === 'loading' && <p className="hint">Loading invocation {shown.requestId}…</p>}
         {shown.kind === 'missing' && (

@@ -1,4 +1,5 @@
-import type { HttpRequestDraft, ManifestDraft } from './types.ts';
+import { ASYNC_DEFAULTS } from '../../shared/async-invocation.ts';
+import type { AsyncDraft, HttpRequestDraft, ManifestDraft } from './types.ts';
 
 export const DEFAULT_MANIFEST: ManifestDraft = {
   serviceName: 'playground',
@@ -29,7 +30,11 @@ export const DEFAULT_MANIFEST: ManifestDraft = {
   httpMethods: ['GET', 'POST'],
   layers: [],
   httpAuthType: 'anonymous',
+  asyncConfig: null,
 };
+
+/** What turning the async config on starts from: FC's defaults, no destinations, not stateful. */
+export const DEFAULT_ASYNC: AsyncDraft = { ...ASYNC_DEFAULTS, onSuccess: '', onFailure: '', statefulInvocation: false };
 
 export const DEFAULT_HTTP_REQUEST: HttpRequestDraft = { method: 'GET', path: '/', query: [], headers: [], body: '' };
 

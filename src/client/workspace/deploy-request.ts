@@ -1,7 +1,8 @@
 import type { DeployRequest } from '../../shared/playground-api.ts';
 import { isContainerRuntime, isCustomRuntime } from '../../shared/function-config.ts';
 import { wordsToJson } from './json-words.ts';
-import type { ManifestDraft } from './types.ts';
+import type { AsyncConfigBody } from '../../shared/async-invocation.ts';
+import type { AsyncDraft, ManifestDraft } from './types.ts';
 
 /** The manifest draft as FC's function fields (what the service's zod schema checks). */
 export function manifestToFunction(m: ManifestDraft): DeployRequest['function'] {
@@ -46,5 +47,21 @@ export function deployRequestOf(m: ManifestDraft, zipFile: string | null): Deplo
     function: manifestToFunction(m),
     zipFile: isContainerRuntime(m.runtime) ? null : zipFile,
     httpTrigger: m.functionType === 'http' ? { authType: m.httpAuthType, methods: m.httpMethods } : null,
+  };
+}
+
+/**
+ * The async config as FC's PutFunctionAsyncInvokeConfig body. Serverless Devs writes destinations
+ * as `acs:fc:::services/…` and fills in the region and account on deploy: so does this.
+ */
+export function asyncConfigBodyOf(a: AsyncDraft, account?: { region: string; accountId: string }): AsyncConfigBody {
+  const arn = (d: string) => ({ destination: account ? d.replace(/^acs:fc:::/, `acs:fc:${account.region}:${account.accountId}:`) : d });
+  const onSuccess = a.onSuccess.trim();
+  const onFailure = a.onFailure.trim();
+  return {
+    maxAsyncRetryAttempts: a.maxAsyncRetryAttempts,
+    maxAsyncEventAgeInSeconds: a.maxAsyncEventAgeInSeconds,
+    destinationConfig: onSuccess || onFailure ? { ...(onSuccess ? { onSuccess: arn(onSuccess) } : {}), ...(onFailure ? { onFailure: arn(onFailure) } : {}) } : null,
+    statefulInvocation: a.statefulInvocation,
   };
 }

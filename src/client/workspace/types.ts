@@ -44,6 +44,18 @@ export interface ManifestDraft {
   /** layer version ARNs, merged under /opt in this order: the first one's file wins */
   layers: string[];
   httpAuthType: 'anonymous' | 'function';
+  /** FC's async invoke config at LATEST (s.yaml's asyncConfiguration); null: the function has none */
+  asyncConfig: AsyncDraft | null;
+}
+
+/** The async config as the form edits it; deploy PUTs it after the function, or DELETEs it when null. */
+export interface AsyncDraft {
+  maxAsyncRetryAttempts: number;
+  maxAsyncEventAgeInSeconds: number;
+  /** function ARNs (`acs:fc:<region>:<account>:services/<s>[.<q>]/functions/<f>`); '' for none */
+  onSuccess: string;
+  onFailure: string;
+  statefulInvocation: boolean;
 }
 
 export interface HttpRequestDraft {
