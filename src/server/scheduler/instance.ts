@@ -342,7 +342,8 @@ export function createInstance(rev: FunctionRevision, deps: InstanceDeps, provis
     // FC freezes right after the last request (and PreFreeze); a grace here would let background
     // timers run, which users rely on not happening.
     if (inFlight === 0 && state === 'Idle') {
-      proc?.freeze();
+      await proc?.freeze();
+      // A request placed meanwhile waits for this freeze (begin awaits `freezing`) and thaws it.
       setState('Frozen');
     }
   }

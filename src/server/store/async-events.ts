@@ -79,7 +79,6 @@ export function createAsyncEventRepo(db: Db) {
     open: db.prepare(`SELECT seq, service, qualifier, function, status, next_at FROM async_events WHERE status IN ('Enqueued', 'Retrying', 'Running', 'Stopping') ORDER BY seq`),
     update: db.prepare(`UPDATE async_events SET status = @status, attempts = @attempts, next_at = @nextAt, started_at = @startedAt, ended_at = @endedAt,
       result = @result, error = @error, history = @history WHERE seq = @seq`),
-    deleteOf: db.prepare('DELETE FROM async_events WHERE service = ? AND function = ?'),
     getConfig: db.prepare('SELECT * FROM async_configs WHERE service = ? AND qualifier = ? AND function = ?'),
     listConfigs: db.prepare('SELECT * FROM async_configs WHERE service = ? AND function = ? ORDER BY qualifier'),
     allConfigs: db.prepare('SELECT * FROM async_configs'),
@@ -140,7 +139,6 @@ export function createAsyncEventRepo(db: Db) {
       const sql = `SELECT * FROM async_events WHERE ${where.join(' AND ')} ORDER BY seq ${f.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`;
       return (db.prepare(sql).all(params) as Row[]).map(toEvent);
     },
-    deleteOf: (service: string, fn: string) => void q.deleteOf.run(service, fn),
 
     getConfig: (service: string, qualifier: string, fn: string) => {
       const r = q.getConfig.get(service, qualifier, fn) as Row | undefined;

@@ -151,9 +151,9 @@ export function launchInBwrap(ctx: BwrapContext, spec: LaunchSpec, limits: Insta
     ready,
     onExit: watch.onExit,
     waitExit: watch.waitExit,
-    freeze() {
+    async freeze() {
       if (watch.exited) return;
-      if (cgroup) cgroup.freeze();
+      if (cgroup) await cgroup.freeze();
       else signalTree(inner(), 'SIGSTOP');
     },
     thaw() {

@@ -17,7 +17,8 @@ export interface InstanceCgroup {
   procsFiles: string[];
   /** The kernel's memory limit for the function's `memorySize` (see `limitBytes`). */
   setMemoryLimit(memoryMB: number): void;
-  freeze(): void;
+  /** Settles once the kernel says every task is frozen (or after 50 ms): the event loop is not held meanwhile. */
+  freeze(): Promise<void>;
   thaw(): void;
   /** Memory the function uses: anonymous plus mapped file pages (what RSS counts), without /tmp. */
   current(): number;
@@ -68,9 +69,12 @@ function killAll(procsFile: string) {
   }
 }
 
-/** Waits (synchronously, 1 ms steps, at most 50 ms) for a cgroup state the kernel reaches on its own. */
-function settle(done: () => boolean) {
-  for (let i = 0; i < 50 && !done(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+/**
+ * Waits (1 ms steps, at most ~50 ms) for a cgroup state the kernel reaches on its own. Asynchronous:
+ * a synchronous wait here held the service's one thread on every freeze (a sixth of a busy drain).
+ */
+async function settle(done: () => boolean) {
+  for (let i = 0; i < 50 && !done(); i++) await new Promise((r) => setTimeout(r, 1));
 }
 
 function rmdirRetry(dir: string) {
@@ -164,7 +168,7 @@ function tryV1(dataDir: string): CgroupRoot | null {
         // so that "Frozen" means no timer of the function runs any more.
         freeze: () => {
           write(join(frz, 'freezer.state'), 'FROZEN');
-          settle(() => read(join(frz, 'freezer.state')).startsWith('FROZEN'));
+          return settle(() => read(join(frz, 'freezer.state')).startsWith('FROZEN'));
         },
         thaw: () => write(join(frz, 'freezer.state'), 'THAWED'),
         current() {
@@ -245,7 +249,7 @@ function tryV2(dataDir: string): CgroupRoot | null {
           setMemoryLimit: (memoryMB) => write(join(dir, 'memory.max'), String(limitBytes(memoryMB))),
           freeze: () => {
             write(join(dir, 'cgroup.freeze'), '1');
-            settle(() => /^frozen 1$/m.test(read(join(dir, 'cgroup.events'))));
+            return settle(() => /^frozen 1$/m.test(read(join(dir, 'cgroup.events'))));
           },
           thaw: () => write(join(dir, 'cgroup.freeze'), '0'),
           current,

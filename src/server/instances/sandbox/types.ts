@@ -76,7 +76,8 @@ export interface SandboxedProcess {
   ready: Promise<void>;
   onExit(fn: (e: ExitInfo) => void): void;
   waitExit(): Promise<ExitInfo>;
-  freeze(): void;
+  /** Settles once the tree is frozen. */
+  freeze(): void | Promise<void>;
   thaw(): void;
   /** 1. SIGTERM to the function's processes, 2. SIGKILL of the whole sandbox after the grace. */
   stop(graceMs: number): Promise<ExitInfo>;
