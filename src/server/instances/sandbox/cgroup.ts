@@ -102,22 +102,22 @@ function reapUnder(parents: string[]): number {
       /* parent not there yet */
     }
   }
-  for (const id of ids) {
-    for (const p of parents) {
-      const dir = join(p, id);
-      if (!existsSync(dir)) continue;
-      if (existsSync(join(dir, 'freezer.state'))) {
-        try {
-          write(join(dir, 'freezer.state'), 'THAWED');
-        } catch {
-          /* ignore */
-        }
+  const dirs = [...ids].flatMap((id) => parents.map((p) => join(p, id))).filter((d) => existsSync(d));
+  // 1. thaw and kill everything first, 2. then remove the cgroups: the kernel reaps the tasks of all
+  // of them meanwhile, instead of one cgroup's wait after another (a restart after a kill -9 with
+  // 32 frozen instances took 5 s that way).
+  for (const dir of dirs) {
+    if (existsSync(join(dir, 'freezer.state'))) {
+      try {
+        write(join(dir, 'freezer.state'), 'THAWED');
+      } catch {
+        /* ignore */
       }
-      killAll(join(dir, 'cgroup.procs'));
-      rmdirRetry(dir);
     }
-    n++;
+    killAll(join(dir, 'cgroup.procs'));
   }
+  for (const dir of dirs) rmdirRetry(dir);
+  n = ids.size;
   return n;
 }
 
