@@ -37,10 +37,11 @@ export function AsyncPanel() {
 
   return (
     <section aria-label="Async invocations" className="pane async-pane">
-      <div className="pane-title async-toolbar">
+      <div className="pane-title">
         <h2 className="obs-heading">Async invocations</h2>
         <span className="hist-count">{plural(shown.length, 'invocation')}</span>
-        <span className="spacer" />
+      </div>
+      <div className="async-filters">
         <select className="input async-filter" aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as AsyncStatus | '')}>
           <option value="">All statuses</option>
           {ASYNC_STATUSES.map((s) => (

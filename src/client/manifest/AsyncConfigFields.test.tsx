@@ -21,7 +21,7 @@ describe('Async invocation in the manifest', () => {
     expect(group().queryByRole('spinbutton', { name: 'Max retries' })).not.toBeInTheDocument();
     await userEvent.click(group().getByRole('checkbox', { name: 'Configure async invocation' }));
     expect(group().getByRole('spinbutton', { name: 'Max retries' })).toHaveValue(3);
-    expect(group().getByRole('spinbutton', { name: 'Max event age (s)' })).toHaveValue(86400);
+    expect(group().getByRole('spinbutton', { name: 'Max age (s)' })).toHaveValue(86400);
 
     await userEvent.clear(group().getByRole('spinbutton', { name: 'Max retries' }));
     await userEvent.type(group().getByRole('spinbutton', { name: 'Max retries' }), '9');

@@ -5,8 +5,7 @@ import type { AsyncDraft } from '../workspace/types.ts';
 import { useDeployedFunction, useServiceFunctions, useServiceInfo } from '../async/queries.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';
 
-const HINT =
-  'How FC runs this function\'s asynchronous invocations (at LATEST): retries after a function error or timeout, how old an event may get before it is dropped, and which function receives the record of each outcome. Deploy applies it.';
+const HINT = 'Retries after an error or timeout, the age past which an event is dropped, and the function that gets each outcome, for async calls at LATEST. Deploy applies it.';
 
 /** The async invoke config (s.yaml's asyncConfiguration): off means the function has none. */
 export function AsyncConfigFields() {

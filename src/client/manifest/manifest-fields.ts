@@ -36,7 +36,7 @@ export const MANIFEST_FIELDS = {
   'httpTrigger.authType': { draft: 'httpAuthType', label: 'Authentication' },
   // the async invoke config: FC's own field paths (PutFunctionAsyncInvokeConfig), so its refusals land here
   maxAsyncRetryAttempts: { draft: 'asyncConfig', label: 'Max retries' },
-  maxAsyncEventAgeInSeconds: { draft: 'asyncConfig', label: 'Max event age (s)' },
+  maxAsyncEventAgeInSeconds: { draft: 'asyncConfig', label: 'Max age (s)' },
   'destinationConfig.onSuccess.destination': { draft: 'asyncConfig', label: 'On success' },
   'destinationConfig.onFailure.destination': { draft: 'asyncConfig', label: 'On failure' },
   statefulInvocation: { draft: 'asyncConfig', label: 'Stateful invocation' },

@@ -21,7 +21,12 @@ export function AsyncAccepted({ accepted: a }: { accepted: AsyncAcceptance }) {
           </>
         )}
       </dl>
-      <p className="hint">The function runs later, retried on error. Its attempts, status and result are in Async invocations.</p>
+      <p className="hint">
+        The function runs later, retried on error. Its attempts, status and result are in Async invocations.{' '}
+        <button type="button" className="btn btn-small" onClick={() => document.querySelector('[aria-label="Async invocations"]')?.scrollIntoView?.({ block: 'nearest' })}>
+          Show
+        </button>
+      </p>
     </div>
   );
 }
