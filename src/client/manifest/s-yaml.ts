@@ -1,12 +1,11 @@
-import { Document, parse, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
+import { Document } from 'yaml';
 import { httpTriggerConfig, isContainerRuntime, isCustomRuntime, runtimeProblem, type Runtime } from '../../shared/function-config.ts';
 import { containerConfigOf } from '../workspace/deploy-request.ts';
 import { DEFAULT_ASYNC, DEFAULT_MANIFEST } from '../workspace/defaults.ts';
 import { jsonToWords } from '../workspace/json-words.ts';
 import { defaultHandlerOf } from '../workspace/runtime-defaults.ts';
 import type { AsyncDraft, HttpMethod, ManifestDraft } from '../workspace/types.ts';
-import { isFcComponent, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
+import { describeIssue, fcServiceEntries, parseSYaml, sYamlFcService, type SYamlFcService } from './s-yaml-schema.ts';
 
 export const DEFAULT_REGION = 'cn-hangzhou';
 const TRIGGER_NAME = 'httpTrigger';
@@ -80,15 +79,8 @@ export function manifestToSYaml(m: ManifestDraft, options: { region?: string } =
  * that is not YAML, has no fc service, or holds a value of the wrong type.
  */
 export function sYamlToManifest(text: string): ManifestDraft {
-  const root = parseYaml(text);
-  if (!isRecord(root)) throw new Error('s.yaml must be a YAML mapping with edition, name and services');
-  if (!isRecord(root.services)) {
-    if ('resources' in root) throw new Error('this s.yaml uses `resources` (edition 3.0.0, fc3 component); fnplay reads edition 1.0.0 files with `services`');
-    throw new Error('s.yaml has no `services` mapping: expected services.<name>.component: fc with props.service and props.function');
-  }
-  const entry = Object.entries(root.services).find(([, s]) => isRecord(s) && isFcComponent(s.component));
-  if (!entry) throw new Error('s.yaml has no service with `component: fc` (fnplay reads the Function Compute component of Serverless Devs)');
-  const [key, raw] = entry;
+  // the first fc service: the playground edits one function
+  const [key, raw] = fcServiceEntries(parseSYaml(text))[0]!;
   const parsed = sYamlFcService.safeParse(raw);
   if (!parsed.success) throw new Error(describeIssue(`services.${key}`, parsed.error.issues[0]!));
   return toDraft(parsed.data, `services.${key}.props`);
@@ -182,19 +174,3 @@ function containerWords(value: string | string[] | null | undefined, at: string)
     throw new Error(`${at}: ${(err as Error).message}`);
   }
 }
-
-function parseYaml(text: string): unknown {
-  try {
-    return parse(text, { maxAliasCount: 50 });
-  } catch (err) {
-    if (err instanceof YAMLParseError) throw new Error(`not valid YAML: ${err.message.split('\n')[0]!.replace(/:$/, '')}`);
-    throw err;
-  }
-}
-
-function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
-  const path = [prefix, ...issue.path.map(String)].join('.');
-  return `${path}: ${issue.message}`;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
