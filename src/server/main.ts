@@ -7,6 +7,9 @@ import { startFnplay } from './service.ts';
 import type { SandboxMode } from './instances/index.ts';
 import { ensureUiBundle } from './ui-build.ts';
 import { runImageCommand } from './cli-image.ts';
+import { runDeployCommand } from './cli-deploy.ts';
+import { runInvokeCommand } from './cli-invoke.ts';
+import { runLogsCommand } from './cli-logs.ts';
 
 const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnplay] [--max-instances 300] [--idle-ttl 300] [--no-freeze] [--sandbox auto|on|off] [--host-port PORT[,PORT…]]
               [--image-size-limit standard|enterprise] [--image-grace 600] [--registry-credentials HOST=USER:PASSWORD]…
@@ -16,7 +19,18 @@ const USAGE = `usage: fnplay [--host 127.0.0.1] [--port 7070] [--data-dir ~/.fnp
          --async-queue-cap: async events one function may have waiting before an accept answers 429
          --async-retry-base: milliseconds before the first retry of a failed async event (each next waits twice as long, up to 5 min)
          --registry-credentials: for pulls from HOST; FNPLAY_REGISTRY_CREDENTIALS (same form, comma-separated) keeps them out of the process list
-       fnplay image import FILE [--name REF] [--endpoint URL] [--data-dir ~/.fnplay]`;
+       fnplay image import FILE [--name REF] [--endpoint URL] [--data-dir ~/.fnplay]
+       fnplay deploy [-t s.yaml] [--endpoint URL] [--data-dir ~/.fnplay]
+       fnplay invoke SERVICE/FUNCTION [-e EVENT | -f FILE] [--async] [--qualifier Q] [--endpoint URL] [--data-dir ~/.fnplay]
+       fnplay logs SERVICE/FUNCTION [--tail] [--request-id ID] [--endpoint URL] [--data-dir ~/.fnplay]`;
+
+/** Subcommands that talk to a running fnplay instead of starting one. */
+const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  image: runImageCommand,
+  deploy: runDeployCommand,
+  invoke: runInvokeCommand,
+  logs: runLogsCommand,
+};
 
 function fail(msg: string): never {
   console.error(`fnplay: ${msg}\n${USAGE}`);
@@ -48,9 +62,10 @@ function loadKeys(dataDir: string) {
 }
 
 async function main() {
-  // `fnplay image …` talks to a running service instead of starting one
-  if (process.argv[2] === 'image') {
-    process.exitCode = await runImageCommand(process.argv.slice(3));
+  // `fnplay image|deploy|invoke|logs …` talk to a running service instead of starting one
+  const client = Object.hasOwn(CLIENT_COMMANDS, process.argv[2] ?? '') ? CLIENT_COMMANDS[process.argv[2]!] : undefined;
+  if (client) {
+    process.exitCode = await client(process.argv.slice(3));
     return;
   }
   let args;
