@@ -119,7 +119,7 @@ describe('fnplay deploy, invoke, logs', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`to fnplay at ${svc.url} (region cn-hangzhou, account`);
     expect(run.stdout).toMatch(/✔ service cli-demo: created\n/);
-    expect(run.stdout).toMatch(/✔ function cli-demo\/hello: created \(nodejs20, index\.handler, code code: 1 file, .* zipped\)/);
+    expect(run.stdout).toMatch(/✔ function cli-demo\/hello: created \(nodejs20, index\.handler, code \.\/code: 1 file, .* zipped\)/);
     expect(run.stdout).toContain('✔ trigger cli-demo/hello/nightly: created (timer, 0 0 4 * * *, disabled)');
     expect(run.stdout).toContain('✔ async config cli-demo/hello: set');
     expect(run.stdout).toContain('✔ trigger cli-demo/web/httpTrigger: created (http, anonymous, GET POST)');

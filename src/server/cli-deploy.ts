@@ -3,7 +3,7 @@
 // function with its codeUri zipped from disk, its triggers (http, timer) and its async config.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import JSZip from 'jszip';
 import type { ServiceInfo } from '../shared/sandbox-status.ts';
@@ -139,7 +139,8 @@ interface ZippedCode {
 
 /** A .zip file as it is; a directory zipped with its files' modes, as `s deploy` packs a codeUri. */
 async function zipCode(codeUri: string): Promise<ZippedCode> {
-  const shown = relative(process.cwd(), codeUri) || '.';
+  const rel = relative(process.cwd(), codeUri);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? rel : `./${rel}`;
   if (statSync(codeUri).isFile()) {
     const zip = await readFile(codeUri);
     return { zip, describe: `${shown} (${formatBytes(zip.length)})` };
