@@ -2,7 +2,7 @@
 // `POST /api/images/import`, streamed from disk, signed with the account's key pair as the FC
 // API's clients sign (the CLI holds the keys, not the page's token). Exit codes: 0 imported,
 // 1 the service refused it or could not be reached, 2 usage.
-import { existsSync, readFileSync, createReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseReference } from './images/index.ts';
+import { formatBytes, readKeys, UsageError } from './cli-common.ts';
 import { signRequest } from './http/sign-request.ts';
 import type { AccessKeys } from './http/signature.ts';
 import type { ImageSummary } from '../shared/images-api.ts';
@@ -17,8 +18,6 @@ import type { ImageSummary } from '../shared/images-api.ts';
 const USAGE = 'usage: fnplay image import FILE [--name REF] [--endpoint http://127.0.0.1:7070] [--data-dir ~/.fnplay]';
 /** How often progress is printed when stderr is not a terminal (a log keeps every line). */
 const LOG_EVERY_FRACTION = 0.1;
-
-class UsageError extends Error {}
 
 /** Runs `fnplay image …` (argv after `image`); resolves with the exit code. */
 export async function runImageCommand(argv: string[]): Promise<number> {
@@ -85,24 +84,6 @@ function parseImageArgs(argv: string[]): ImportCommand | null {
     }
   }
   return { file: resolve(file), name: values.name, endpoint, keys: readKeys(resolve(values['data-dir']!)) };
-}
-
-/** The keys the service checks: from the environment (as the service takes them), else the data dir's credentials.json. */
-function readKeys(dataDir: string): AccessKeys {
-  const env = process.env;
-  if (env.FNPLAY_ACCESS_KEY_ID && env.FNPLAY_ACCESS_KEY_SECRET) return { accessKeyId: env.FNPLAY_ACCESS_KEY_ID, accessKeySecret: env.FNPLAY_ACCESS_KEY_SECRET };
-  const file = join(dataDir, 'credentials.json');
-  if (!existsSync(file)) {
-    throw new UsageError(`no access keys: set FNPLAY_ACCESS_KEY_ID and FNPLAY_ACCESS_KEY_SECRET, or give the --data-dir of the running fnplay (${file} does not exist)`);
-  }
-  let keys: Partial<AccessKeys>;
-  try {
-    keys = JSON.parse(readFileSync(file, 'utf8')) as Partial<AccessKeys>;
-  } catch (err) {
-    throw new UsageError(`cannot read the access keys in ${file}: ${(err as Error).message}`);
-  }
-  if (typeof keys.accessKeyId !== 'string' || typeof keys.accessKeySecret !== 'string') throw new UsageError(`${file} has no accessKeyId and accessKeySecret`);
-  return { accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret };
 }
 
 async function importArchive(cmd: ImportCommand): Promise<number> {
@@ -222,16 +203,4 @@ function createProgress(file: string, total: number) {
       if (tty && sent < total) process.stderr.write('\n');
     },
   };
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
 }
