@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, region, replaceCode } from './fixtures.ts';
+import { test, expect, deploy, region, replaceCode, shoot, SHOTS } from './fixtures.ts';
 
 // Asynchronous invocation through the page: the Async switch beside Invoke, the live list of async
 // invocations with their attempts and logs, a stateful invocation stopped from the list, and the
 // async config round-tripped through s.yaml.
-const SHOTS = process.env.FNPLAY_SHOTS ?? '/tmp';
 const FN = 'e2e-async';
 // FC tells the handler how many tries came before: fails the first two, succeeds on the third
 const FLAKY = `exports.handler = async (event, context) => {
@@ -13,12 +12,6 @@ const FLAKY = `exports.handler = async (event, context) => {
   return { ok: true, tries: context.retryCount + 1 };
 };
 `;
-
-async function deploy(page: Page) {
-  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeEnabled();
-  await expect(region(page, 'Invoke').getByRole('alert')).toHaveCount(0);
-}
 
 async function invokeAsync(page: Page) {
   await page.getByRole('button', { name: 'Invoke', exact: true }).click();
@@ -33,19 +26,6 @@ async function fcApi(page: Page, method: 'PUT' | 'GET', path: string, data?: unk
   const res = await page.request.fetch(`${new URL(page.url()).origin}/api/fc${path}`, { method, headers: { 'x-fnplay-token': token ?? '', 'content-type': 'application/json' }, data: data === undefined ? undefined : JSON.stringify(data) });
   expect(res.status(), await res.text()).toBeLessThan(300);
   return res;
-}
-
-async function shoot(page: Page, name: string) {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: `${SHOTS}/async-${name}-${w}.png` });
-    for (const pane of ['Invoke', 'Result', 'Async invocations']) {
-      const r = region(page, pane);
-      await r.scrollIntoViewIfNeeded();
-      await r.screenshot({ path: `${SHOTS}/async-${name}-${w}-${pane.toLowerCase().replace(' ', '-')}.png` });
-    }
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 test('an async invocation retried twice, a stateful one stopped, and the async config through s.yaml', async ({ app: page }) => {
@@ -81,7 +61,7 @@ test('an async invocation retried twice, a stateful one stopped, and the async c
   const attempt2 = await attempts.getByRole('button', { name: `Logs of attempt 2 of ${requestId}` }).getAttribute('title');
   await expect(logs.getByRole('searchbox', { name: 'Filter by request ID' })).toHaveValue(attempt2!);
   await expect(logs.getByRole('log')).toContainText('not yet: try 2');
-  await shoot(page, 'retried');
+  await shoot(page, 'async-retried', ['Invoke', 'Result', 'Async invocations']);
 
   // 4. a stateful invocation on a function allowed no instance stays Enqueued until stopped
   await fcApi(page, 'PUT', `/services/playground/functions/${FN}/on-demand-config`, { maximumInstanceCount: 0 });
@@ -97,7 +77,7 @@ test('an async invocation retried twice, a stateful one stopped, and the async c
   await list.getByRole('combobox', { name: 'Filter by status' }).selectOption('Stopped');
   await expect(list.getByRole('listitem', { name: /^Async invocation/ })).toHaveCount(1);
   await list.getByRole('combobox', { name: 'Filter by status' }).selectOption('');
-  await shoot(page, 'stopped');
+  await shoot(page, 'async-stopped', ['Invoke', 'Result', 'Async invocations']);
 
   // 5. the async config: set in the form, applied by deploy, exported and imported back through s.yaml
   const form = page.getByRole('group', { name: 'Async invocation' });

@@ -76,3 +76,26 @@ export async function replaceCode(page: Page, path: string, code: string) {
   await expect.poll(() => stored(page, path)).toBe(code);
 }
 
+
+/** Deploys what the page holds; a refusal would show under Invoke. */
+export async function deploy(page: Page) {
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeEnabled();
+  await expect(region(page, 'Invoke').getByRole('alert')).toHaveCount(0);
+}
+
+/** Screenshots of the page and of the named panels at 1440×900 and 1024×700, into FNPLAY_SHOTS (to look at). */
+export const SHOTS = process.env.FNPLAY_SHOTS ?? 'test-results/screenshots';
+export async function shoot(page: Page, name: string, panes: string[]) {
+  const dir = SHOTS;
+  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `${dir}/${name}-${w}.png` });
+    for (const pane of panes) {
+      const r = region(page, pane);
+      await r.scrollIntoViewIfNeeded();
+      await r.screenshot({ path: `${dir}/${name}-${w}-${pane.toLowerCase().replace(/ /g, '-')}.png` });
+    }
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}

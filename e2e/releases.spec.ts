@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Page } from '@playwright/test';
-import { test, expect, region, replaceCode } from './fixtures.ts';
+import { test, expect, deploy, region, replaceCode, shoot } from './fixtures.ts';
 
 // Releasing through the page: two published versions, an alias splitting calls between them,
 // a provisioned instance on the alias, a layer the function's code requires, and a timer.
-const SHOTS = process.env.FNPLAY_SHOTS ?? 'test-results/screenshots';
 const FN = 'e2e-releases';
 const codeOf = (tag: string) => `exports.handler = async () => ({ served: '${tag}' });\n`;
-
-/** Deploys what the page holds; a refusal would show under Invoke. */
-async function deploy(page: Page) {
-  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeEnabled();
-  await expect(region(page, 'Invoke').getByRole('alert')).toHaveCount(0);
-}
 
 async function publish(page: Page, description: string, versionId: string) {
   const versions = region(page, 'Versions');
@@ -30,20 +22,6 @@ async function invoke(page: Page) {
   await page.getByRole('button', { name: 'Invoke', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Invoke', exact: true })).toBeEnabled({ timeout: 30_000 });
   await expect(region(page, 'Invoke').getByRole('alert')).toHaveCount(0);
-}
-
-/** Screenshots of the page and of each new panel at both sizes, into SHOTS. */
-async function shoot(page: Page, name: string) {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: `${SHOTS}/releases-${name}-${w}.png` });
-    for (const pane of ['Invoke', 'Versions', 'Aliases', 'Layers', 'Timer triggers', 'Instances', 'History']) {
-      const r = region(page, pane);
-      await r.scrollIntoViewIfNeeded();
-      await r.screenshot({ path: `${SHOTS}/releases-${name}-${w}-${pane.toLowerCase().replace(' ', '-')}.png` });
-    }
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 test('versions, a weighted alias, a provisioned instance, a layer and a timer, through the page', async ({ app: page }) => {
@@ -100,7 +78,7 @@ test('versions, a weighted alias, a provisioned instance, a layer and a timer, t
   await timers.getByRole('form').getByRole('button', { name: 'Add timer' }).click();
   await expect(timers.getByLabel('Next fire of timer')).toContainText(/next \d\d:\d\d:\d\d · in [45]m \d\ds/);
 
-  await shoot(page, 'alias');
+  await shoot(page, 'releases-alias', ['Invoke', 'Versions', 'Aliases', 'Layers', 'Timer triggers', 'Instances', 'History']);
 
   // 6. a layer with a Node.js module under nodejs/node_modules, attached and required by the code
   const dir = mkdtempSync(join(tmpdir(), 'fnplay-e2e-layer-'));
@@ -127,5 +105,5 @@ test('versions, a weighted alias, a provisioned instance, a layer and a timer, t
   await expect(region(page, 'Result')).toContainText('hello from the layer');
   await expect(region(page, 'Execution summary')).toContainText('LATEST / LATEST');
 
-  await shoot(page, 'layer');
+  await shoot(page, 'releases-layer', ['Invoke', 'Versions', 'Aliases', 'Layers', 'Timer triggers', 'Instances', 'History']);
 });
